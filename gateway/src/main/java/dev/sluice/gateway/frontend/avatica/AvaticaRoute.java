@@ -1,0 +1,116 @@
+package dev.sluice.gateway.frontend.avatica;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.gateway.GatewayException;
+import dev.sluice.gateway.auth.Authenticator;
+import dev.sluice.gateway.frontend.avatica.AvaticaCallContext.CallContext;
+import dev.sluice.gateway.frontend.http.HttpEndpoint;
+import dev.sluice.gateway.frontend.http.HttpExchange;
+import dev.sluice.gateway.frontend.http.HttpRoute;
+import dev.sluice.policies.Principal;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.Optional;
+import org.apache.calcite.avatica.metrics.noop.NoopMetricsSystem;
+import org.apache.calcite.avatica.remote.Handler.HandlerResponse;
+import org.apache.calcite.avatica.remote.JsonHandler;
+import org.apache.calcite.avatica.remote.ProtobufHandler;
+import org.apache.calcite.avatica.remote.ProtobufTranslationImpl;
+import org.apache.calcite.avatica.remote.Service;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Avatica remote JDBC protocol on the gateway's HTTP listener: authenticates HTTP Basic, then
+ * hands the request to Avatica's protobuf or JSON handler over one {@link Service}.
+ */
+public final class AvaticaRoute implements HttpRoute {
+  /** The Avatica client posts every request to the URL it was given, which is the server root. */
+  public static final String PATH = "/";
+
+  private static final Logger log = LoggerFactory.getLogger(AvaticaRoute.class);
+
+  private final Authenticator authenticator;
+  private final ProtobufHandler protobufHandler;
+  private final JsonHandler jsonHandler;
+
+  public AvaticaRoute(Authenticator authenticator, Service service) {
+    this.authenticator = requireNonNull(authenticator, "authenticator is null");
+    requireNonNull(service, "service is null");
+    this.protobufHandler =
+        new ProtobufHandler(service, new ProtobufTranslationImpl(), NoopMetricsSystem.getInstance());
+    this.jsonHandler = new JsonHandler(service, NoopMetricsSystem.getInstance());
+  }
+
+  public HttpEndpoint endpoint() {
+    return new HttpEndpoint(HttpMethod.POST, PATH, this);
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) {
+    Optional<Principal> principal = authenticate(exchange);
+    if (principal.isEmpty()) {
+      return;
+    }
+    byte[] body = exchange.body();
+    int first = firstNonWhitespace(body);
+    if (first < 0) {
+      exchange.respondText(HttpResponseStatus.BAD_REQUEST, "Empty Avatica request");
+      return;
+    }
+    CallContext context =
+        new CallContext(principal.get(), exchange.remoteAddress().getAddress().getHostAddress());
+    // The stock client sends application/octet-stream for both serializations, so the content
+    // decides: a JSON request is an object, while a protobuf WireMessage starts with tag 0x0A.
+    if (body[first] == '{') {
+      HandlerResponse<String> response =
+          AvaticaCallContext.callAs(context, () -> jsonHandler.apply(new String(body, UTF_8)));
+      exchange.respond(
+          HttpResponseStatus.valueOf(response.getStatusCode()),
+          "application/json; charset=utf-8",
+          response.getResponse().getBytes(UTF_8));
+    } else {
+      HandlerResponse<byte[]> response =
+          AvaticaCallContext.callAs(context, () -> protobufHandler.apply(body));
+      exchange.respond(
+          HttpResponseStatus.valueOf(response.getStatusCode()),
+          "application/octet-stream",
+          response.getResponse());
+    }
+  }
+
+  // Answers 401 with a Basic challenge itself when the caller is not authenticated.
+  private Optional<Principal> authenticate(HttpExchange exchange) {
+    String authorization = exchange.headers().get(HttpHeaderNames.AUTHORIZATION);
+    if (authorization == null) {
+      exchange.respondText(HttpResponseStatus.UNAUTHORIZED, "Authentication required", challenge());
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(authenticator.authenticateBasic(authorization));
+    } catch (GatewayException e) {
+      log.debug("Avatica authentication failed from {}", exchange.remoteAddress());
+      exchange.respondText(HttpResponseStatus.UNAUTHORIZED, e.getMessage(), challenge());
+      return Optional.empty();
+    }
+  }
+
+  private static HttpHeaders challenge() {
+    return new DefaultHttpHeaders().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"sluice\"");
+  }
+
+  private static int firstNonWhitespace(byte[] body) {
+    for (int i = 0; i < body.length; i++) {
+      byte b = body[i];
+      if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+        return i;
+      }
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,153 @@
+package dev.sluice.gateway.frontend.http;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.gateway.ErrorCode;
+import dev.sluice.gateway.GatewayException;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's HTTP/1.1 listener: Netty event loops do the I/O, routes run on a bounded pool of
+ * handler threads, and every HTTP protocol (Avatica, Arrow over HTTP, metrics) is a route on it.
+ */
+public final class HttpServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+  private static final long SHUTDOWN_TIMEOUT_SECONDS = 10;
+
+  private enum State {
+    NEW,
+    STARTED,
+    CLOSED
+  }
+
+  private final HttpServerConfig config;
+  private final HttpRouter router;
+
+  // Guarded by this.
+  private State state = State.NEW;
+  private EventLoopGroup acceptorGroup;
+  private EventLoopGroup ioGroup;
+  private ThreadPoolExecutor handlerExecutor;
+  private Channel serverChannel;
+
+  public HttpServer(HttpServerConfig config, List<HttpEndpoint> endpoints) {
+    this.config = requireNonNull(config, "config is null");
+    this.router = new HttpRouter(List.copyOf(requireNonNull(endpoints, "endpoints is null")));
+  }
+
+  /** Binds the listener; does nothing if already started. */
+  public synchronized void start() {
+    if (state == State.STARTED) {
+      return;
+    }
+    if (state == State.CLOSED) {
+      throw new IllegalStateException("HTTP server was closed");
+    }
+    // AbortPolicy: a full queue must fail fast (503), not run the route on the event loop.
+    handlerExecutor =
+        new ThreadPoolExecutor(
+            config.handlerThreads(),
+            config.handlerThreads(),
+            60,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(config.handlerQueueCapacity()),
+            new DefaultThreadFactory("sluice-http-handler"),
+            new ThreadPoolExecutor.AbortPolicy());
+    acceptorGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("sluice-http-accept"));
+    ioGroup = new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("sluice-http-io"));
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(acceptorGroup, ioGroup)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel channel) {
+                    channel
+                        .pipeline()
+                        .addLast(new HttpServerCodec())
+                        .addLast(new HttpServerKeepAliveHandler())
+                        .addLast(new HttpObjectAggregator(config.maxRequestBytes()))
+                        .addLast(new HttpRequestDispatcher(router, handlerExecutor));
+                  }
+                });
+    try {
+      serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
+    } catch (Exception e) {
+      // bind() reports BindException and friends without declaring them.
+      shutDown();
+      state = State.CLOSED;
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new GatewayException(
+          ErrorCode.CONFIGURATION_ERROR,
+          "Cannot listen for HTTP on " + config.host() + ":" + config.port() + ": " + e.getMessage(),
+          e);
+    }
+    state = State.STARTED;
+    log.info("HTTP listening on {}:{}", config.host(), port());
+  }
+
+  /** The port actually bound, which differs from the configured one when that was 0. */
+  public synchronized int port() {
+    if (state != State.STARTED) {
+      throw new IllegalStateException("HTTP server is not running");
+    }
+    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  /**
+   * Stops accepting connections, lets running routes finish (up to a timeout) and shuts the event
+   * loops down; does nothing if already closed.
+   */
+  @Override
+  public synchronized void close() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    boolean wasStarted = state == State.STARTED;
+    state = State.CLOSED;
+    if (wasStarted) {
+      shutDown();
+    }
+  }
+
+  private void shutDown() {
+    if (serverChannel != null) {
+      serverChannel.close().syncUninterruptibly();
+    }
+    // Routes finish before the event loops go, so that their answers can still be written.
+    handlerExecutor.shutdown();
+    try {
+      if (!handlerExecutor.awaitTermination(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        log.warn("HTTP routes still running after {} s; interrupting them", SHUTDOWN_TIMEOUT_SECONDS);
+        handlerExecutor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      handlerExecutor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    acceptorGroup.shutdownGracefully(0, SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    ioGroup.shutdownGracefully(0, SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    acceptorGroup.terminationFuture().awaitUninterruptibly();
+    ioGroup.terminationFuture().awaitUninterruptibly();
+  }
+}
