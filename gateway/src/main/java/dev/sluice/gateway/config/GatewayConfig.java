@@ -1,0 +1,34 @@
+package dev.sluice.gateway.config;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.policies.UserAccount;
+import java.util.List;
+import java.util.Optional;
+
+/** The whole gateway configuration, validated: what one YAML file describes. */
+public record GatewayConfig(
+    ListenersConfig listeners,
+    EngineConfig engine,
+    List<WarehouseConfig> warehouses,
+    VirtualSchemaConfig schema,
+    List<UserAccount> users) {
+
+  public GatewayConfig {
+    requireNonNull(listeners, "listeners is null");
+    requireNonNull(engine, "engine is null");
+    warehouses = List.copyOf(requireNonNull(warehouses, "warehouses is null"));
+    requireNonNull(schema, "schema is null");
+    users = List.copyOf(requireNonNull(users, "users is null"));
+  }
+
+  public Optional<WarehouseConfig> warehouse(String name) {
+    requireNonNull(name, "name is null");
+    return warehouses.stream().filter(warehouse -> warehouse.name().equals(name)).findFirst();
+  }
+
+  public Optional<UserAccount> user(String name) {
+    requireNonNull(name, "name is null");
+    return users.stream().filter(user -> user.name().equals(name)).findFirst();
+  }
+}

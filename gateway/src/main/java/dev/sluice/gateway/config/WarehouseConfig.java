@@ -1,0 +1,34 @@
+package dev.sluice.gateway.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One configured warehouse: its name in the configuration, its dialect, how many connections it
+ * may have open, and the dialect's connection settings (such as DuckDB's {@code path}).
+ */
+public record WarehouseConfig(String name, String dialect, int poolSize, Map<String, String> settings) {
+  public WarehouseConfig {
+    requireNonNull(name, "name is null");
+    requireNonNull(dialect, "dialect is null");
+    // Insertion order is kept so settings print in the order the file lists them.
+    settings =
+        Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(settings, "settings is null")));
+  }
+
+  public Optional<String> setting(String key) {
+    requireNonNull(key, "key is null");
+    return Optional.ofNullable(settings.get(key));
+  }
+
+  /** Settings may hold credentials (a password from the environment), so only their keys are shown. */
+  @Override
+  public String toString() {
+    return "WarehouseConfig[name=" + name + ", dialect=" + dialect + ", poolSize=" + poolSize
+        + ", settings=" + settings.keySet() + "]";
+  }
+}

@@ -1,0 +1,374 @@
+package dev.sluice.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.gateway.ErrorCode;
+import dev.sluice.gateway.GatewayException;
+import dev.sluice.policies.UserAccount.BcryptHash;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  static final String HASH = "$2a$10$Yxuo/Cc2IkxaFUFw5zr2Ae5k0lPmwr2Jv97TK7wMe2BaeU9/WxduC";
+
+  /** The smallest valid configuration: one warehouse, one table, one user. */
+  static final String MINIMAL = """
+      warehouses:
+        dw:
+          dialect: duckdb
+          duckdb:
+            path: /data/dw.duckdb
+      schema:
+        tables:
+          products:
+            kind: entity
+            source: dw.retail.skus
+            primary_key: [product_id]
+            columns:
+              product_id: sku_id
+      users:
+        admin:
+          password_hash: "%s"
+          roles: [admin]
+      """.formatted(HASH);
+
+  @Test
+  void appliesDefaults() {
+    GatewayConfig config = parse(MINIMAL);
+
+    assertThat(config.listeners().http()).isEqualTo(new HttpListenerConfig("127.0.0.1", 8765));
+    assertThat(config.engine()).isEqualTo(
+        new EngineConfig(Duration.ofSeconds(300), 10_000, 100_000, 1000));
+    assertThat(config.warehouses()).containsExactly(
+        new WarehouseConfig("dw", "duckdb", 8, Map.of("path", "/data/dw.duckdb", "read_only", "true")));
+    assertThat(config.schema().name()).isEqualTo("cdp");
+    assertThat(config.schema().tables()).containsExactly(new VirtualTableConfig(
+        "products", TableKind.ENTITY, new SourceTable("dw", "retail", "skus"),
+        List.of("product_id"), Optional.empty(), Optional.empty(),
+        List.of(ColumnConfig.physical("product_id", "sku_id"))));
+    assertThat(config.user("admin").orElseThrow().credential()).isEqualTo(new BcryptHash(HASH));
+    assertThat(config.user("admin").orElseThrow().attributes()).isEmpty();
+  }
+
+  @Test
+  void readsExplicitListenerAndEngineSettings() {
+    GatewayConfig config = parse("""
+        listeners:
+          http: { host: 0.0.0.0, port: 0 }
+        engine:
+          query_timeout: 250ms
+          default_frame_rows: 500
+          max_frame_rows: 500
+          plan_cache_size: 0
+        """ + MINIMAL);
+
+    assertThat(config.listeners().http()).isEqualTo(new HttpListenerConfig("0.0.0.0", 0));
+    assertThat(config.engine()).isEqualTo(new EngineConfig(Duration.ofMillis(250), 500, 500, 0));
+    assertThat(parse("engine: { query_timeout: 5m }\n" + MINIMAL).engine().queryTimeout())
+        .isEqualTo(Duration.ofMinutes(5));
+    assertThat(parse("engine: { query_timeout: 2h }\n" + MINIMAL).engine().queryTimeout())
+        .isEqualTo(Duration.ofHours(2));
+  }
+
+  @Test
+  void reportsEveryProblemOfAFileInOneException() {
+    String yaml = """
+        listeners:
+          http:
+            prot: 80
+            port: abc
+        engine:
+          query_timeout: 300
+          default_frame_rows: 500
+          max_frame_rows: 100
+        warehouses:
+          dw:
+            dialect: duckdb
+            pool_size: 0
+            duckdb:
+              read_only: maybe
+          pg:
+            dialect: postgresql
+            postgresql: { host: db.example.com }
+          bad-name:
+            dialect: oracle
+        schema:
+          tables:
+            customers:
+              kind: customer_base
+              source: dx.retail.households
+              primary_key: [id]
+              customer_key: customer_id
+              columns:
+                customer_id: household_key
+                Customer_ID: other_key
+                tier: { expression: "LOWER(tier", type: "DECIMAL(12," }
+                both: { column: a, expression: b }
+                weird: { column: x, type: FOO }
+            events:
+              kind: event
+              source: dw.retail
+              columns: [a, b]
+            things:
+              kind: thing
+              source: dw.a.b
+              columns: {}
+        users:
+          admin:
+            password_hash: not-a-hash
+            roles: []
+          mia:
+            password_env: MIA_PASSWORD
+            roles: [marketer]
+          both:
+            password_hash: x
+            password_env: Y
+            roles: admin
+          none:
+            roles: [a-b]
+            attributes: { region: [EU] }
+        """;
+
+    assertThatThrownBy(() -> ConfigLoader.parse(yaml, "demo.yaml", VariableResolver.none()))
+        .isInstanceOfSatisfying(GatewayException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION_ERROR))
+        .hasMessage("""
+            Invalid configuration demo.yaml:
+              - listeners.http.prot: unknown key (expected one of host, port)
+              - listeners.http.port: expected an integer, got 'abc'
+              - engine.query_timeout: expected a duration such as '300s', '5m' or '250ms', got '300'
+              - engine.max_frame_rows: must be at least default_frame_rows (500), got 100
+              - warehouses.dw.pool_size: must be between 1 and 1000, got 0
+              - warehouses.dw.duckdb.path: is required
+              - warehouses.dw.duckdb.read_only: expected true or false, got 'maybe'
+              - warehouses.pg.dialect: dialect postgresql is not supported yet (supported: duckdb)
+              - warehouses.bad-name: invalid name 'bad-name': use letters, digits and underscores, \
+            starting with a letter or underscore
+              - warehouses.bad-name.dialect: unknown dialect 'oracle' \
+            (expected one of duckdb, postgresql, redshift, databricks)
+              - schema.tables.customers.source: unknown warehouse 'dx'
+              - schema.tables.customers.columns.Customer_ID: duplicate name \
+            (same as 'customer_id'; names are case-insensitive)
+              - schema.tables.customers.columns.tier.expression: invalid expression: \
+            Encountered "<EOF>" at line 1, column 10.
+              - schema.tables.customers.columns.tier.type: invalid type 'DECIMAL(12,': \
+            Encountered ")" at line 1, column 12.
+              - schema.tables.customers.columns.both: set either column or expression, not both
+              - schema.tables.customers.columns.weird.type: unknown type 'FOO'
+              - schema.tables.customers.primary_key[0]: unknown column 'id' (not among this table's columns)
+              - schema.tables.events.source: expected warehouse.schema.table, got 'dw.retail'
+              - schema.tables.events.columns: expected a mapping, got a list
+              - schema.tables.events.customer_key: is required for event tables
+              - schema.tables.events.time_column: is required for event tables
+              - schema.tables.things.kind: unknown kind 'thing' \
+            (expected one of customer_base, user_info, event, entity)
+              - schema.tables.things.columns: at least one column is required
+              - users.admin.password_hash: must be a bcrypt hash \
+            ($2a$, $2b$ or $2y$ followed by cost and 53 characters)
+              - users.admin.roles: at least one role is required
+              - users.mia.password_env: environment variable MIA_PASSWORD is not set
+              - users.both: set either password_hash or password_env, not both
+              - users.both.roles: expected a list, got 'admin'
+              - users.none: one of password_hash or password_env is required
+              - users.none.roles[0]: invalid name 'a-b': use letters, digits and underscores, \
+            starting with a letter or underscore
+              - users.none.attributes.region: expected a string, got a list""");
+  }
+
+  @Test
+  void rejectsUnknownKeysAtEveryLevel() {
+    String yaml = MINIMAL
+        .replace("warehouses:\n", "extra: 1\nwarehouses:\n")
+        .replace("    dialect: duckdb\n", "    dialect: duckdb\n    pool: 4\n")
+        .replace("      path: /data", "      memory_limit: 1GB\n      path: /data")
+        .replace("      kind: entity\n", "      kind: entity\n      primary_keys: [x]\n")
+        .replace("    roles: [admin]\n", "    roles: [admin]\n    role: admin\n")
+        + "listeners: { http: { prot: 1 }, flight: {} }\n";
+
+    assertThatThrownBy(() -> parse(yaml)).hasMessage("""
+        Invalid configuration test.yaml:
+          - extra: unknown key (expected one of listeners, engine, warehouses, schema, users)
+          - listeners.flight: unknown key (expected one of http)
+          - listeners.http.prot: unknown key (expected one of host, port)
+          - warehouses.dw.pool: unknown key (expected one of dialect, pool_size, duckdb)
+          - warehouses.dw.duckdb.memory_limit: unknown key (expected one of path, read_only)
+          - schema.tables.products.primary_keys: unknown key \
+        (expected one of kind, source, primary_key, customer_key, time_column, columns)
+          - users.admin.role: unknown key (expected one of password_hash, password_env, roles, attributes)""");
+  }
+
+  @Test
+  void reportsWrongTypes() {
+    String yaml = """
+        listeners: { http: { host: [a], port: 8.5 } }
+        engine: { default_frame_rows: true, plan_cache_size: 99999999999 }
+        warehouses: [dw]
+        schema: { tables: { t: { kind: entity, source: dw.a.b, primary_key: id, columns: { id: { column: [x] } } } } }
+        users: { admin: "secret" }
+        """;
+
+    assertThatThrownBy(() -> parse(yaml)).hasMessage("""
+        Invalid configuration test.yaml:
+          - listeners.http.host: expected a string, got a list
+          - listeners.http.port: expected an integer, got '8.5'
+          - engine.default_frame_rows: expected an integer, got 'true'
+          - engine.plan_cache_size: must be between 0 and 1000000, got 99999999999
+          - warehouses: expected a mapping, got a list
+          - schema.tables.t.source: unknown warehouse 'dw'
+          - schema.tables.t.columns.id.column: expected a string, got a list
+          - schema.tables.t.primary_key: expected a list, got 'id'
+          - users.admin: expected a mapping, got 'secret'""");
+  }
+
+  @Test
+  void checksTableKeys() {
+    String yaml = MINIMAL.replace("""
+            products:
+              kind: entity
+              source: dw.retail.skus
+              primary_key: [product_id]
+              columns:
+                product_id: sku_id
+        """, """
+            customers:
+              kind: customer_base
+              source: dw.retail.households
+              primary_key: [customer_id, email]
+              customer_key: customer_id
+              time_column: signup
+              columns:
+                customer_id: household_key
+                email: email_address
+            scores:
+              kind: user_info
+              source: dw.ml.scores
+              columns: { score: p }
+            products:
+              kind: entity
+              source: dw.retail.skus
+              columns: { product_id: sku_id }
+            skus:
+              kind: entity
+              source: dw.retail.skus
+              primary_key: []
+              columns: { sku_id: sku_id }
+        """);
+
+    assertThatThrownBy(() -> parse(yaml)).hasMessage("""
+        Invalid configuration test.yaml:
+          - schema.tables.customers.time_column: unknown column 'signup' (not among this table's columns)
+          - schema.tables.customers.primary_key: a customer_base table has one row per customer, \
+        so its primary_key must be [customer_id]
+          - schema.tables.scores.customer_key: is required for user_info tables
+          - schema.tables.products.primary_key: is required for entity tables
+          - schema.tables.skus.primary_key: must name at least one column""");
+  }
+
+  @Test
+  void checksColumnSql() {
+    String yaml = MINIMAL.replace("        product_id: sku_id\n", """
+                product_id: sku_id
+                a: { expression: "(SELECT max(x) FROM secrets)" }
+                b: { expression: "CASE WHEN x > 0 THEN 'y' ELSE 'n' END", type: "VARCHAR(1)" }
+                c: { column: x, type: "INT) + CAST(NULL AS INT" }
+                d: { type: INT }
+                e: { expression: "x +" }
+                f: { column: " " }
+        """);
+
+    assertThatThrownBy(() -> parse(yaml)).hasMessage("""
+        Invalid configuration test.yaml:
+          - schema.tables.products.columns.a.expression: invalid expression: must not contain a query
+          - schema.tables.products.columns.c.type: invalid type 'INT) + CAST(NULL AS INT'
+          - schema.tables.products.columns.d: one of column or expression is required
+          - schema.tables.products.columns.e.expression: invalid expression: \
+        Encountered "+ <EOF>" at line 1, column 3.
+          - schema.tables.products.columns.f.column: must not be empty""");
+  }
+
+  @Test
+  void keepsSettingsOfUnsupportedDialectsButRejectsThem() {
+    String yaml = MINIMAL.replace("warehouses:\n", """
+        warehouses:
+          rs:
+            dialect: redshift
+            pool_size: 4
+            redshift: { host: example.com, port: 5439, password: "${RS_PASSWORD}" }
+        """);
+
+    assertThatThrownBy(() -> parse(yaml)).hasMessage("""
+        Invalid configuration test.yaml:
+          - warehouses.rs.dialect: dialect redshift is not supported yet (supported: duckdb)
+          - warehouses.rs.redshift.password: environment variable RS_PASSWORD is not set""");
+  }
+
+  @Test
+  void warehouseSettingsAreNotPrinted() {
+    WarehouseConfig warehouse = new WarehouseConfig("rs", "redshift", 4, Map.of("password", "hunter2"));
+
+    assertThat(warehouse.toString()).doesNotContain("hunter2").contains("password");
+    assertThat(warehouse.setting("password")).contains("hunter2");
+  }
+
+  @Test
+  void reportsYamlSyntaxErrorsWithTheirLine() {
+    String yaml = """
+        listeners:
+          http:
+            host: 127.0.0.1
+           port: 8765
+        """;
+
+    assertThatThrownBy(() -> parse(yaml))
+        .isInstanceOfSatisfying(GatewayException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION_ERROR))
+        .hasMessageStartingWith("Invalid configuration test.yaml:\n  - line 4, column 4: ")
+        .hasMessageContaining("while parsing a block mapping");
+    assertThatThrownBy(() -> parse("users: [admin\n"))
+        .hasMessageStartingWith("Invalid configuration test.yaml:\n  - line 2, column 1: ");
+  }
+
+  @Test
+  void rejectsDuplicateKeys() {
+    assertThatThrownBy(() -> parse(MINIMAL + "users: {}\n"))
+        .hasMessage("Invalid configuration test.yaml:\n  - line 18, column 6: duplicate key 'users'");
+  }
+
+  @Test
+  void anEmptyFileNamesTheMissingSections() {
+    assertThatThrownBy(() -> parse("# nothing yet\n")).hasMessage("""
+        Invalid configuration test.yaml:
+          - warehouses: at least one warehouse is required
+          - schema: is required (with at least one table)
+          - users: at least one user is required""");
+    assertThatThrownBy(() -> parse("- a\n")).hasMessage("""
+        Invalid configuration test.yaml:
+          - (top level): expected a mapping, got a list""");
+  }
+
+  @Test
+  void loadsFromAFile(@TempDir Path directory) throws IOException {
+    Path file = Files.writeString(directory.resolve("sluice.yaml"), MINIMAL);
+
+    assertThat(ConfigLoader.load(file, VariableResolver.none())).isEqualTo(parse(MINIMAL));
+    assertThatThrownBy(() -> ConfigLoader.load(directory.resolve("missing.yaml"), VariableResolver.none()))
+        .isInstanceOfSatisfying(GatewayException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION_ERROR))
+        .hasMessageStartingWith("Cannot read configuration " + directory.resolve("missing.yaml"));
+    Files.writeString(file, MINIMAL.replace("kind: entity", "kind: event"));
+    assertThatThrownBy(() -> ConfigLoader.load(file, VariableResolver.none()))
+        .hasMessageStartingWith("Invalid configuration " + file + ":\n");
+  }
+
+  private static GatewayConfig parse(String yaml) {
+    return ConfigLoader.parse(yaml, "test.yaml", VariableResolver.none());
+  }
+}
