@@ -1,0 +1,92 @@
+package dev.sluice.dialects.duckdb;
+
+import static java.util.Objects.requireNonNull;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sluice.dialects.Warehouse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Properties;
+import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBDriver;
+
+/**
+ * How to connect to one DuckDB database file: where it is, whether it is opened read-only, and
+ * how many pooled connections the gateway may use on it.
+ */
+public record DuckDbConnectionSettings(Path path, boolean readOnly, int poolSize) {
+
+  /**
+   * Statements every pooled session runs once. UTC makes any TIMESTAMP WITH TIME ZONE arithmetic
+   * independent of the host (the ICU extension that provides time zones is built into the JDBC
+   * driver); integer division gives {@code /} the SQL-standard meaning Calcite validated against
+   * (DuckDB's default turns {@code 7 / 2} into 3.5).
+   */
+  public static final List<String> SESSION_SETUP =
+      List.of("SET TimeZone = 'UTC'", "SET integer_division = true");
+
+  public DuckDbConnectionSettings {
+    requireNonNull(path, "path is null");
+    if (poolSize < 1) {
+      throw new IllegalArgumentException("poolSize must be at least 1, was " + poolSize);
+    }
+  }
+
+  /**
+   * Opens the database file and a connection pool on it; closing the returned warehouse closes
+   * both.
+   *
+   * @throws IllegalArgumentException if the file does not exist
+   * @throws SQLException if DuckDB cannot open it
+   */
+  public Warehouse open(String name) throws SQLException {
+    requireNonNull(name, "name is null");
+    if (!Files.isRegularFile(path)) {
+      throw new IllegalArgumentException(
+          "DuckDB database file for warehouse '" + name + "' does not exist: " + path);
+    }
+    DuckDBConnection base = openBaseConnection();
+    try {
+      HikariDataSource pool = new HikariDataSource(poolConfig(name, base));
+      return new Warehouse(
+          name,
+          DuckDbDialect.INSTANCE,
+          pool,
+          () -> {
+            // The pool's connections are duplicates of the base one, so they go first.
+            try (base) {
+              pool.close();
+            } catch (SQLException e) {
+              throw new java.io.IOException("Could not close DuckDB database " + path, e);
+            }
+          });
+    } catch (RuntimeException e) {
+      base.close();
+      throw e;
+    }
+  }
+
+  private DuckDBConnection openBaseConnection() throws SQLException {
+    Properties properties = new Properties();
+    properties.setProperty(DuckDBDriver.DUCKDB_READONLY_PROPERTY, Boolean.toString(readOnly));
+    // Without it the driver materializes the whole result in native memory on executeQuery.
+    properties.setProperty(DuckDBDriver.JDBC_STREAM_RESULTS, "true");
+    // The driver keeps one database instance per file and hands it to every connection on the
+    // same path in this JVM, but refuses a second open with different properties; duplicating
+    // one base connection keeps the pool on that instance with no way to diverge.
+    return (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:" + path, properties);
+  }
+
+  private HikariConfig poolConfig(String name, DuckDBConnection base) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("duckdb-" + name);
+    config.setDataSource(new DuplicatingDataSource(base));
+    config.setMaximumPoolSize(poolSize);
+    config.setReadOnly(readOnly);
+    config.setConnectionInitSql(String.join("; ", SESSION_SETUP));
+    return config;
+  }
+}
