@@ -3,6 +3,7 @@ package dev.sluice.gateway.frontend.avatica;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.gateway.ErrorCode;
 import dev.sluice.gateway.GatewayException;
 import dev.sluice.gateway.auth.Authenticator;
 import dev.sluice.gateway.frontend.avatica.AvaticaCallContext.CallContext;
@@ -16,7 +17,9 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Optional;
+import org.apache.calcite.avatica.AvaticaSeverity;
 import org.apache.calcite.avatica.metrics.noop.NoopMetricsSystem;
+import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
 import org.apache.calcite.avatica.remote.Handler.HandlerResponse;
 import org.apache.calcite.avatica.remote.JsonHandler;
 import org.apache.calcite.avatica.remote.ProtobufHandler;
@@ -43,8 +46,43 @@ public final class AvaticaRoute implements HttpRoute {
     this.authenticator = requireNonNull(authenticator, "authenticator is null");
     requireNonNull(service, "service is null");
     this.protobufHandler =
-        new ProtobufHandler(service, new ProtobufTranslationImpl(), NoopMetricsSystem.getInstance());
-    this.jsonHandler = new JsonHandler(service, NoopMetricsSystem.getInstance());
+        new ProtobufHandler(service, new ProtobufTranslationImpl(), NoopMetricsSystem.getInstance()) {
+          @Override
+          public HandlerResponse<byte[]> convertToErrorResponse(Exception e) {
+            return super.convertToErrorResponse(withoutStackTrace(e));
+          }
+        };
+    this.jsonHandler =
+        new JsonHandler(service, NoopMetricsSystem.getInstance()) {
+          @Override
+          public HandlerResponse<String> convertToErrorResponse(Exception e) {
+            return super.convertToErrorResponse(withoutStackTrace(e));
+          }
+        };
+  }
+
+  /**
+   * Avatica copies the exception's stack trace into the error response; clients must only ever see
+   * the message, code and SQLSTATE. The Meta already throws trace-less errors; anything else (a
+   * malformed request, a bug) becomes a generic error here, logged on the server.
+   */
+  static AvaticaRuntimeException withoutStackTrace(Exception e) {
+    AvaticaRuntimeException clean;
+    if (e instanceof AvaticaRuntimeException avatica) {
+      clean =
+          new AvaticaRuntimeException(
+              avatica.getErrorMessage(), avatica.getErrorCode(), avatica.getSqlState(), avatica.getSeverity());
+    } else {
+      log.warn("Avatica request failed outside the gateway's error model", e);
+      clean =
+          new AvaticaRuntimeException(
+              "The gateway could not process the Avatica request: " + e.getClass().getSimpleName(),
+              ErrorCode.INTERNAL_ERROR.ordinal() + 1,
+              ErrorCode.INTERNAL_ERROR.sqlState(),
+              AvaticaSeverity.ERROR);
+    }
+    clean.setStackTrace(new StackTraceElement[0]);
+    return clean;
   }
 
   public HttpEndpoint endpoint() {

@@ -1,0 +1,128 @@
+package dev.sluice.gateway;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.dialects.Warehouse;
+import dev.sluice.dialects.duckdb.DuckDbConnectionSettings;
+import dev.sluice.gateway.auth.Authenticator;
+import dev.sluice.gateway.catalog.VirtualCatalog;
+import dev.sluice.gateway.config.GatewayConfig;
+import dev.sluice.gateway.config.WarehouseConfig;
+import dev.sluice.gateway.engine.QueryEngine;
+import dev.sluice.gateway.frontend.avatica.AvaticaRoute;
+import dev.sluice.gateway.frontend.avatica.GatewayMeta;
+import dev.sluice.gateway.frontend.http.HttpEndpoint;
+import dev.sluice.gateway.frontend.http.HttpServer;
+import dev.sluice.gateway.frontend.http.HttpServerConfig;
+import io.netty.handler.codec.http.HttpMethod;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.avatica.remote.LocalService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: opens the warehouses, builds the virtual catalog and the query engine, and
+ * serves them through the protocol frontends. Nothing happens until {@link #start()}.
+ */
+public final class GatewayServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+
+  private final GatewayConfig config;
+  private final List<Warehouse> warehouses = new ArrayList<>();
+  private QueryEngine engine;
+  private GatewayMeta meta;
+  private HttpServer httpServer;
+
+  public GatewayServer(GatewayConfig config) {
+    this.config = requireNonNull(config, "config is null");
+  }
+
+  public synchronized void start() {
+    if (httpServer != null) {
+      return;
+    }
+    try {
+      for (WarehouseConfig warehouse : config.warehouses()) {
+        warehouses.add(open(warehouse));
+      }
+      VirtualCatalog catalog = VirtualCatalog.build(config.schema(), warehouses);
+      engine = new QueryEngine(catalog, config.engine());
+      engine.start();
+      meta = new GatewayMeta(engine);
+      Authenticator authenticator = new Authenticator(config.users());
+      AvaticaRoute avatica = new AvaticaRoute(authenticator, new LocalService(meta));
+      httpServer =
+          new HttpServer(
+              HttpServerConfig.defaults(config.listeners().http().host(), config.listeners().http().port()),
+              List.of(new HttpEndpoint(HttpMethod.POST, AvaticaRoute.PATH, avatica)));
+      httpServer.start();
+      LOG.info(
+          "Sluice serves Avatica on http://{}:{}", config.listeners().http().host(), httpServer.port());
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private static Warehouse open(WarehouseConfig warehouse) {
+    if (!"duckdb".equals(warehouse.dialect())) {
+      throw new GatewayException(
+          ErrorCode.CONFIGURATION_ERROR,
+          "warehouses." + warehouse.name() + ".dialect: " + warehouse.dialect() + " is not supported yet");
+    }
+    Path path = Path.of(warehouse.setting("path").orElseThrow());
+    boolean readOnly = Boolean.parseBoolean(warehouse.setting("read_only").orElse("true"));
+    try {
+      return new DuckDbConnectionSettings(path, readOnly, warehouse.poolSize()).open(warehouse.name());
+    } catch (SQLException | RuntimeException e) {
+      throw new GatewayException(
+          ErrorCode.WAREHOUSE_UNAVAILABLE,
+          "Cannot open warehouse " + warehouse.name() + " (" + path + "): " + e.getMessage(),
+          e);
+    }
+  }
+
+  /** The port the HTTP listener (Avatica) is bound to; differs from the configured one when that was 0. */
+  public synchronized int httpPort() {
+    if (httpServer == null) {
+      throw new IllegalStateException("The server is not started");
+    }
+    return httpServer.port();
+  }
+
+  public synchronized QueryEngine engine() {
+    return engine;
+  }
+
+  public GatewayConfig config() {
+    return config;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (httpServer != null) {
+      httpServer.close();
+      httpServer = null;
+    }
+    if (meta != null) {
+      meta.closeAll();
+      meta = null;
+    }
+    if (engine != null) {
+      engine.close();
+      engine = null;
+    }
+    for (Warehouse warehouse : warehouses) {
+      try {
+        warehouse.close();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Closing warehouse {} failed: {}", warehouse.name(), e.toString());
+      }
+    }
+    warehouses.clear();
+  }
+}

@@ -1,0 +1,265 @@
+package dev.sluice.gateway.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+import dev.sluice.dialects.Warehouse;
+import dev.sluice.gateway.ErrorCode;
+import dev.sluice.gateway.GatewayException;
+import dev.sluice.gateway.catalog.VirtualCatalog;
+import dev.sluice.gateway.config.EngineConfig;
+import dev.sluice.policies.Principal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Enumerator;
+
+/**
+ * The one path every protocol uses: plan (through the plan cache), then execute a plan as a
+ * streaming {@link QueryCursor} on the warehouses, with a timeout that cancels the warehouse
+ * statement.
+ */
+public final class QueryEngine implements AutoCloseable {
+  private final VirtualCatalog catalog;
+  private final EngineConfig config;
+  private final QueryPlanner planner;
+  private final Cache<PlanKey, QueryPlan> planCache;
+  private ScheduledExecutorService timeouts;
+
+  public QueryEngine(VirtualCatalog catalog, EngineConfig config) {
+    this.catalog = requireNonNull(catalog, "catalog is null");
+    this.config = requireNonNull(config, "config is null");
+    this.planner = new QueryPlanner(catalog);
+    this.planCache = CacheBuilder.newBuilder().maximumSize(config.planCacheSize()).build();
+  }
+
+  public synchronized void start() {
+    if (timeouts == null) {
+      timeouts =
+          Executors.newSingleThreadScheduledExecutor(
+              runnable -> {
+                Thread thread = new Thread(runnable, "sluice-query-timeouts");
+                thread.setDaemon(true);
+                return thread;
+              });
+    }
+  }
+
+  public VirtualCatalog catalog() {
+    return catalog;
+  }
+
+  public EngineConfig config() {
+    return config;
+  }
+
+  /**
+   * Plans {@code sql} as {@code principal} sees the virtual schema. Plans are cached by SQL text
+   * and by what the principal may see, so two principals with different views never share one.
+   */
+  public QueryPlan prepare(Principal principal, String sql) {
+    requireNonNull(principal, "principal is null");
+    requireNonNull(sql, "sql is null");
+    PlanKey key = new PlanKey(viewFingerprint(principal), sql);
+    QueryPlan cached = planCache.getIfPresent(key);
+    if (cached != null) {
+      return cached;
+    }
+    QueryPlan plan = planner.plan(sql);
+    planCache.put(key, plan);
+    return plan;
+  }
+
+  /** Until governance lands every principal sees the whole virtual schema, so all share one view. */
+  private static String viewFingerprint(Principal principal) {
+    return "unrestricted";
+  }
+
+  /**
+   * Starts running {@code plan}. The returned cursor must be closed; it holds a warehouse
+   * connection until it is exhausted, canceled or closed.
+   */
+  public QueryCursor execute(
+      Principal principal, QueryPlan plan, List<Object> parameters, Optional<Duration> clientTimeout) {
+    requireNonNull(principal, "principal is null");
+    requireNonNull(plan, "plan is null");
+    Parameters.check(plan.parameterTypes(), parameters);
+    List<Object> jdbcParameters = Parameters.jdbcValues(plan.parameterTypes(), parameters);
+    Duration timeout = effectiveTimeout(clientTimeout);
+    QueryPlan.Execution execution = plan.execution();
+    if (execution instanceof QueryPlan.WholePushdown whole) {
+      return pushdownCursor(plan, whole.pushdown(), jdbcParameters, timeout);
+    }
+    if (execution instanceof QueryPlan.Federated federated) {
+      return federatedCursor(plan, federated, jdbcParameters, timeout);
+    }
+    return explainCursor(plan);
+  }
+
+  private Duration effectiveTimeout(Optional<Duration> clientTimeout) {
+    Duration configured = config.queryTimeout();
+    return clientTimeout
+        .filter(t -> !t.isZero() && !t.isNegative())
+        .filter(t -> t.compareTo(configured) < 0)
+        .orElse(configured);
+  }
+
+  private QueryCursor explainCursor(QueryPlan plan) {
+    List<Object[]> rows = new ArrayList<>();
+    for (String line : plan.explainText().split("\n")) {
+      rows.add(new Object[] {line});
+    }
+    return new ListCursor(rows);
+  }
+
+  private QueryCursor pushdownCursor(
+      QueryPlan plan, QueryPlan.Pushdown pushdown, List<Object> parameters, Duration timeout) {
+    Warehouse warehouse =
+        catalog
+            .warehouse(pushdown.warehouse())
+            .orElseThrow(
+                () -> new GatewayException(
+                    ErrorCode.INTERNAL_ERROR, "No warehouse named " + pushdown.warehouse()));
+    Connection connection = null;
+    PreparedStatement statement = null;
+    try {
+      connection = warehouse.dataSource().getConnection();
+      statement =
+          connection.prepareStatement(
+              pushdown.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+      statement.setFetchSize(config.defaultFrameRows());
+      List<Integer> order = pushdown.parameterOrder();
+      for (int i = 0; i < order.size(); i++) {
+        statement.setObject(i + 1, parameters.get(order.get(i)));
+      }
+      PreparedStatement running = statement;
+      ScheduledFuture<?> timer =
+          schedule(timeout, () -> cancelQuietly(running));
+      ResultSet resultSet;
+      try {
+        resultSet = statement.executeQuery();
+      } catch (SQLException e) {
+        if (timer.isDone()) {
+          throw StopReason.timedOut(timeout).exception();
+        }
+        throw e;
+      } finally {
+        timer.cancel(false);
+      }
+      JdbcCursor cursor =
+          new JdbcCursor(warehouse.name(), connection, statement, resultSet, plan.columns());
+      return withTimeout(cursor, timeout, cursor::stop);
+    } catch (SQLException e) {
+      closeQuietly(statement);
+      closeQuietly(connection);
+      throw Warehouses.failure(warehouse.name(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(statement);
+      closeQuietly(connection);
+      throw e;
+    }
+  }
+
+  private QueryCursor federatedCursor(
+      QueryPlan plan, QueryPlan.Federated federated, List<Object> parameters, Duration timeout) {
+    AtomicBoolean cancelFlag = new AtomicBoolean();
+    FederatedDataContext context =
+        new FederatedDataContext(
+            catalog.physicalRoot(), catalog.typeFactory(), plan.parameterTypes(), parameters, cancelFlag);
+    try {
+      Enumerable<Object> enumerable = federated.bindable().bind(context);
+      Enumerator<Object> enumerator = enumerable.enumerator();
+      FederatedCursor cursor = new FederatedCursor(enumerator, cancelFlag, plan.columns().size());
+      return withTimeout(cursor, timeout, cursor::stop);
+    } catch (RuntimeException e) {
+      Throwable cause = e;
+      while (cause.getCause() != null && cause.getCause() != cause) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof SQLException sql) {
+        throw Warehouses.failure("(federated)", sql);
+      }
+      throw new GatewayException(ErrorCode.INTERNAL_ERROR, "The federated query failed to start", e);
+    }
+  }
+
+  /** Arms the query timeout for the rest of the cursor's life (fetching included). */
+  private QueryCursor withTimeout(QueryCursor cursor, Duration timeout, Consumer<StopReason> stop) {
+    ScheduledFuture<?> timer = schedule(timeout, () -> stop.accept(StopReason.timedOut(timeout)));
+    return new QueryCursor() {
+      @Override
+      public List<Object[]> fetch(int maxRows) {
+        List<Object[]> rows = cursor.fetch(maxRows);
+        if (cursor.done()) {
+          timer.cancel(false);
+        }
+        return rows;
+      }
+
+      @Override
+      public boolean done() {
+        return cursor.done();
+      }
+
+      @Override
+      public void cancel() {
+        cursor.cancel();
+      }
+
+      @Override
+      public void close() {
+        timer.cancel(false);
+        cursor.close();
+      }
+    };
+  }
+
+  private ScheduledFuture<?> schedule(Duration delay, Runnable action) {
+    ScheduledExecutorService scheduler = timeouts;
+    if (scheduler == null) {
+      throw new GatewayException(ErrorCode.INTERNAL_ERROR, "The query engine is not started");
+    }
+    return scheduler.schedule(action, delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private static void cancelQuietly(PreparedStatement statement) {
+    try {
+      statement.cancel();
+    } catch (SQLException | RuntimeException ignored) {
+      // The statement may have finished; nothing left to cancel.
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable resource) {
+    if (resource != null) {
+      try {
+        resource.close();
+      } catch (Exception ignored) {
+        // Already failing; the original error is what the client needs.
+      }
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (timeouts != null) {
+      timeouts.shutdownNow();
+      timeouts = null;
+    }
+  }
+
+  private record PlanKey(String viewFingerprint, String sql) {}
+}

@@ -1,0 +1,65 @@
+package dev.sluice.gateway.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Optional;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.runtime.Bindable;
+
+/**
+ * A planned, governed query ready to run any number of times with different parameters. Plans are
+ * immutable and shared through the plan cache.
+ */
+public record QueryPlan(
+    String sql,
+    List<ResultColumn> columns,
+    List<RelDataType> parameterTypes,
+    List<Pushdown> pushdowns,
+    Execution execution,
+    String explainText) {
+  public QueryPlan {
+    requireNonNull(sql, "sql is null");
+    columns = List.copyOf(requireNonNull(columns, "columns is null"));
+    parameterTypes = List.copyOf(requireNonNull(parameterTypes, "parameterTypes is null"));
+    pushdowns = List.copyOf(requireNonNull(pushdowns, "pushdowns is null"));
+    requireNonNull(execution, "execution is null");
+    requireNonNull(explainText, "explainText is null");
+  }
+
+  /** SQL that one warehouse runs for this query; {@code parameterOrder} maps its {@code ?}s to the query's. */
+  public record Pushdown(String warehouse, String sql, List<Integer> parameterOrder) {
+    public Pushdown {
+      requireNonNull(warehouse, "warehouse is null");
+      requireNonNull(sql, "sql is null");
+      parameterOrder = List.copyOf(requireNonNull(parameterOrder, "parameterOrder is null"));
+    }
+  }
+
+  /** How the plan produces its rows. */
+  public sealed interface Execution permits WholePushdown, Federated, Explain {}
+
+  /** The whole query runs in one warehouse: the gateway only streams its rows. */
+  public record WholePushdown(Pushdown pushdown) implements Execution {
+    public WholePushdown {
+      requireNonNull(pushdown, "pushdown is null");
+    }
+  }
+
+  /**
+   * The query spans warehouses: each warehouse runs its pushdown SQL and the gateway evaluates the
+   * rest (joins, set operations across warehouses) with Calcite's compiled enumerable code.
+   */
+  public record Federated(Bindable<Object> bindable) implements Execution {
+    public Federated {
+      requireNonNull(bindable, "bindable is null");
+    }
+  }
+
+  /** {@code EXPLAIN PLAN FOR}: the rows are the lines of {@link #explainText()}. */
+  public record Explain() implements Execution {}
+
+  public Optional<Pushdown> wholePushdown() {
+    return execution instanceof WholePushdown whole ? Optional.of(whole.pushdown()) : Optional.empty();
+  }
+}

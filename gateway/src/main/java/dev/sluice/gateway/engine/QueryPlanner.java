@@ -1,0 +1,371 @@
+package dev.sluice.gateway.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.gateway.ErrorCode;
+import dev.sluice.gateway.GatewayException;
+import dev.sluice.gateway.catalog.SqlSettings;
+import dev.sluice.gateway.catalog.VirtualCatalog;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.calcite.adapter.enumerable.EnumerableConvention;
+import org.apache.calcite.adapter.enumerable.EnumerableInterpretable;
+import org.apache.calcite.adapter.enumerable.EnumerableRel;
+import org.apache.calcite.adapter.jdbc.JdbcConvention;
+import org.apache.calcite.adapter.jdbc.JdbcImplementor;
+import org.apache.calcite.adapter.jdbc.JdbcToEnumerableConverter;
+import org.apache.calcite.jdbc.CalciteSchema;
+import org.apache.calcite.plan.Contexts;
+import org.apache.calcite.plan.ConventionTraitDef;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.plan.RelTraitSet;
+import org.apache.calcite.plan.volcano.VolcanoPlanner;
+import org.apache.calcite.prepare.CalciteCatalogReader;
+import org.apache.calcite.rel.RelCollationTraitDef;
+import org.apache.calcite.rel.rules.CoreRules;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.RelVisitor;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexExecutorImpl;
+import org.apache.calcite.runtime.Bindable;
+import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.sql.SqlDialect;
+import org.apache.calcite.sql.SqlExplain;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.util.SqlString;
+import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql.validate.SqlValidatorUtil;
+import org.apache.calcite.sql2rel.SqlToRelConverter;
+import org.apache.calcite.sql2rel.StandardConvertletTable;
+import org.apache.calcite.tools.Program;
+import org.apache.calcite.tools.Programs;
+import org.apache.calcite.DataContexts;
+
+/**
+ * Turns client SQL into a {@link QueryPlan}: parse, refuse anything that is not a read query,
+ * validate against the virtual schema only, expand the virtual tables into the physical ones,
+ * optimize so that every single-warehouse subtree becomes one JDBC pushdown, and render each
+ * pushdown in its warehouse's dialect.
+ */
+public final class QueryPlanner {
+  private static final Set<SqlKind> READ_KINDS =
+      EnumSet.of(
+          SqlKind.SELECT,
+          SqlKind.UNION,
+          SqlKind.INTERSECT,
+          SqlKind.EXCEPT,
+          SqlKind.VALUES,
+          SqlKind.WITH,
+          SqlKind.ORDER_BY);
+  private static final Pattern FIRST_WORD =
+      Pattern.compile("^(?:\\s|--[^\\n]*\\n|/\\*.*?\\*/)*([A-Za-z]+)", Pattern.DOTALL);
+  private static final Set<String> WRITE_OR_SESSION_WORDS =
+      Set.of(
+          "INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "CREATE", "DROP", "ALTER", "TRUNCATE",
+          "GRANT", "REVOKE", "SET", "RESET", "COPY", "CALL", "ATTACH", "DETACH", "INSTALL", "LOAD",
+          "PRAGMA", "USE", "BEGIN", "COMMIT", "ROLLBACK", "START", "VACUUM", "ANALYZE", "EXPORT",
+          "IMPORT", "CHECKPOINT", "COMMENT", "REPLACE", "EXECUTE", "PREPARE", "DEALLOCATE");
+
+  private final VirtualCatalog catalog;
+
+  public QueryPlanner(VirtualCatalog catalog) {
+    this.catalog = requireNonNull(catalog, "catalog is null");
+  }
+
+  /** Plans one statement; every failure is a {@link GatewayException} with a message for the client. */
+  public QueryPlan plan(String sql) {
+    requireNonNull(sql, "sql is null");
+    SqlNode statement = parseSingleStatement(sql);
+    boolean explain = statement.getKind() == SqlKind.EXPLAIN;
+    SqlNode query = explain ? ((SqlExplain) statement).getExplicandum() : statement;
+    if (!READ_KINDS.contains(query.getKind())) {
+      throw new GatewayException(
+          ErrorCode.NOT_READ_ONLY,
+          "Sluice serves read-only queries; "
+              + query.getKind().sql.toUpperCase(Locale.ROOT).replace('_', ' ')
+              + " statements are refused");
+    }
+    try {
+      return planQuery(sql, query, explain);
+    } catch (GatewayException e) {
+      throw e;
+    } catch (CalciteContextException e) {
+      throw validationError(e);
+    } catch (AssertionError e) {
+      throw new GatewayException(
+          ErrorCode.UNSUPPORTED, "Sluice cannot plan this query: " + firstLine(rootMessage(e)), e);
+    } catch (RuntimeException e) {
+      CalciteContextException context = findCause(e, CalciteContextException.class);
+      if (context != null) {
+        throw validationError(context);
+      }
+      throw new GatewayException(
+          ErrorCode.UNSUPPORTED, "Sluice cannot plan this query: " + firstLine(rootMessage(e)), e);
+    }
+  }
+
+  private SqlNode parseSingleStatement(String sql) {
+    SqlNodeList statements;
+    try {
+      statements = SqlParser.create(sql, SqlSettings.PARSER).parseStmtList();
+    } catch (SqlParseException e) {
+      if (StatementText.hasSeveralStatements(sql)) {
+        throw new GatewayException(
+            ErrorCode.NOT_READ_ONLY, "Multiple statements are refused: send one query per request");
+      }
+      refuseIfWriteOrSession(sql);
+      throw new GatewayException(ErrorCode.SYNTAX_ERROR, "Syntax error: " + parseMessage(e), e);
+    }
+    if (statements.isEmpty()) {
+      throw new GatewayException(ErrorCode.SYNTAX_ERROR, "Empty statement: there is no query to run");
+    }
+    if (statements.size() > 1) {
+      throw new GatewayException(
+          ErrorCode.NOT_READ_ONLY,
+          "Multiple statements are refused: send one query per request (found "
+              + statements.size()
+              + ")");
+    }
+    return statements.get(0);
+  }
+
+  private static void refuseIfWriteOrSession(String sql) {
+    Matcher matcher = FIRST_WORD.matcher(sql);
+    if (matcher.find()) {
+      String word = matcher.group(1).toUpperCase(Locale.ROOT);
+      if (WRITE_OR_SESSION_WORDS.contains(word)) {
+        throw new GatewayException(
+            ErrorCode.NOT_READ_ONLY,
+            "Sluice serves read-only queries; " + word + " statements are refused");
+      }
+    }
+  }
+
+  private QueryPlan planQuery(String sql, SqlNode query, boolean explain) {
+    VolcanoPlanner planner = new VolcanoPlanner(null, Contexts.of(SqlSettings.CONNECTION));
+    planner.addRelTraitDef(ConventionTraitDef.INSTANCE);
+    planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
+    RelOptUtil.registerDefaultRules(planner, false, false);
+    // This rule turns any Project with OVER, JdbcProject included, into a LogicalWindow that keeps
+    // the JDBC convention, which nothing can implement. Without it, window functions stay inside
+    // projects and are pushed down to warehouses that support them.
+    planner.removeRule(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW);
+    planner.setExecutor(new RexExecutorImpl(DataContexts.EMPTY));
+    RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(catalog.typeFactory()));
+
+    CalciteCatalogReader clientReader =
+        new CalciteCatalogReader(
+            CalciteSchema.from(catalog.virtualRoot()),
+            List.of(catalog.schemaName()),
+            catalog.typeFactory(),
+            SqlSettings.CONNECTION);
+    SqlValidator validator = newValidator(clientReader);
+    SqlNode validated = validator.validate(query);
+    RelDataType parameterRowType = validator.getParameterRowType(validated);
+    List<RelDataType> parameterTypes = new ArrayList<>();
+    for (RelDataTypeField field : parameterRowType.getFieldList()) {
+      parameterTypes.add(field.getType());
+    }
+
+    SqlToRelConverter converter =
+        new SqlToRelConverter(
+            new PhysicalViewExpander(cluster),
+            validator,
+            clientReader,
+            cluster,
+            StandardConvertletTable.INSTANCE,
+            converterConfig());
+    RelRoot root = converter.convertQuery(validated, false, true);
+    RelNode logical = root.project();
+    List<ResultColumn> columns = new ArrayList<>();
+    for (RelDataTypeField field : root.validatedRowType.getFieldList()) {
+      columns.add(new ResultColumn(field.getName(), field.getType()));
+    }
+
+    Program program = Programs.standard();
+    RelTraitSet desired = logical.getTraitSet().replace(EnumerableConvention.INSTANCE);
+    RelNode physical = program.run(planner, logical, desired, List.of(), List.of());
+
+    List<QueryPlan.Pushdown> pushdowns = pushdowns(physical);
+    String explainText = explainText(physical, pushdowns);
+    QueryPlan.Execution execution;
+    if (explain) {
+      execution = new QueryPlan.Explain();
+      columns = List.of(new ResultColumn("PLAN", catalog.typeFactory().createSqlType(
+          org.apache.calcite.sql.type.SqlTypeName.VARCHAR)));
+      parameterTypes = List.of();
+    } else if (physical instanceof JdbcToEnumerableConverter) {
+      execution = new QueryPlan.WholePushdown(pushdowns.get(0));
+    } else {
+      @SuppressWarnings("unchecked")
+      Bindable<Object> bindable =
+          EnumerableInterpretable.toBindable(
+              new HashMap<>(), null, (EnumerableRel) physical, EnumerableRel.Prefer.ARRAY);
+      execution = new QueryPlan.Federated(bindable);
+    }
+    return new QueryPlan(sql, columns, parameterTypes, pushdowns, execution, explainText);
+  }
+
+  private static SqlValidator newValidator(CalciteCatalogReader reader) {
+    return SqlValidatorUtil.newValidator(
+        SqlSettings.OPERATORS, reader, reader.getTypeFactory(), SqlSettings.VALIDATOR);
+  }
+
+  private static SqlToRelConverter.Config converterConfig() {
+    return SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false);
+  }
+
+  /** Collects the SQL each warehouse will run, in plan order. */
+  private List<QueryPlan.Pushdown> pushdowns(RelNode physical) {
+    List<QueryPlan.Pushdown> pushdowns = new ArrayList<>();
+    new RelVisitor() {
+      @Override
+      public void visit(RelNode node, int ordinal, RelNode parent) {
+        if (node instanceof JdbcToEnumerableConverter converter) {
+          pushdowns.add(pushdown(converter));
+          return;
+        }
+        super.visit(node, ordinal, parent);
+      }
+    }.go(physical);
+    return pushdowns;
+  }
+
+  private QueryPlan.Pushdown pushdown(JdbcToEnumerableConverter converter) {
+    RelNode input = converter.getInput();
+    JdbcConvention convention = (JdbcConvention) input.getConvention();
+    SqlDialect dialect = convention.dialect;
+    JdbcImplementor implementor = new JdbcImplementor(dialect, catalog.typeFactory());
+    SqlNode statement = implementor.visitRoot(input).asStatement();
+    listColumnsExplicitly(statement, input.getRowType());
+    SqlString sqlString = statement.toSqlString(dialect);
+    List<Integer> order = sqlString.getDynamicParameters() == null
+        ? List.of()
+        : List.copyOf(sqlString.getDynamicParameters());
+    return new QueryPlan.Pushdown(warehouseOf(convention), sqlString.getSql(), order);
+  }
+
+  /** A bare table scan renders as {@code SELECT *}; name the columns so the pushdown never depends on the table's shape. */
+  private static void listColumnsExplicitly(SqlNode statement, RelDataType rowType) {
+    if (statement instanceof SqlSelect select && select.getSelectList() == null) {
+      SqlNodeList list = new SqlNodeList(org.apache.calcite.sql.parser.SqlParserPos.ZERO);
+      for (String name : rowType.getFieldNames()) {
+        list.add(new org.apache.calcite.sql.SqlIdentifier(name, org.apache.calcite.sql.parser.SqlParserPos.ZERO));
+      }
+      select.setSelectList(list);
+    }
+  }
+
+  private String warehouseOf(JdbcConvention convention) {
+    // The convention's name is the warehouse name (see VirtualCatalog#addPhysicalSchemas).
+    String name = convention.getName();
+    return name.startsWith("JDBC.") ? name.substring("JDBC.".length()) : name;
+  }
+
+  private static String explainText(RelNode physical, List<QueryPlan.Pushdown> pushdowns) {
+    StringBuilder text = new StringBuilder(RelOptUtil.toString(physical));
+    for (QueryPlan.Pushdown pushdown : pushdowns) {
+      text.append("Pushdown to warehouse ").append(pushdown.warehouse()).append(":\n");
+      for (String line : pushdown.sql().split("\n")) {
+        text.append("  ").append(line).append('\n');
+      }
+    }
+    return text.toString();
+  }
+
+  /** Expands virtual tables into physical ones, validating view SQL against the physical schemas. */
+  private final class PhysicalViewExpander implements RelOptTable.ViewExpander {
+    private final RelOptCluster cluster;
+
+    PhysicalViewExpander(RelOptCluster cluster) {
+      this.cluster = cluster;
+    }
+
+    @Override
+    public RelRoot expandView(
+        RelDataType rowType, String queryString, List<String> schemaPath, List<String> viewPath) {
+      SqlNode parsed;
+      try {
+        parsed = SqlParser.create(queryString, SqlSettings.PARSER).parseQuery();
+      } catch (SqlParseException e) {
+        throw new GatewayException(
+            ErrorCode.INTERNAL_ERROR, "Invalid view definition for " + viewPath, e);
+      }
+      CalciteCatalogReader physicalReader =
+          new CalciteCatalogReader(
+              CalciteSchema.from(catalog.physicalRoot()),
+              schemaPath,
+              catalog.typeFactory(),
+              SqlSettings.CONNECTION);
+      SqlValidator validator = newValidator(physicalReader);
+      SqlToRelConverter converter =
+          new SqlToRelConverter(
+              this,
+              validator,
+              physicalReader,
+              cluster,
+              StandardConvertletTable.INSTANCE,
+              converterConfig());
+      return converter.convertQuery(parsed, true, false);
+    }
+  }
+
+  private static GatewayException validationError(CalciteContextException e) {
+    String message = e.getMessage() == null ? "Invalid query" : e.getMessage();
+    ErrorCode code =
+        message.contains("not found") || message.contains("No match found for function")
+            ? ErrorCode.UNKNOWN_OBJECT
+            : ErrorCode.INVALID_QUERY;
+    return new GatewayException(code, message, e);
+  }
+
+  private static String parseMessage(SqlParseException e) {
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    int expecting = message.indexOf("Was expecting");
+    if (expecting > 0) {
+      message = message.substring(0, expecting).trim();
+    }
+    return firstLine(message);
+  }
+
+  private static String firstLine(String message) {
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+  }
+
+  private static <T extends Throwable> T findCause(Throwable e, Class<T> type) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (type.isInstance(cause)) {
+        return type.cast(cause);
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,271 @@
+package dev.sluice.gateway.frontend.avatica;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.gateway.catalog.VirtualCatalog;
+import dev.sluice.gateway.catalog.VirtualTable;
+import dev.sluice.policies.Principal;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.sql.DatabaseMetaData;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.calcite.avatica.ColumnMetaData;
+import org.apache.calcite.avatica.Meta;
+import org.apache.calcite.avatica.MetaImpl;
+import org.apache.calcite.rel.type.RelDataTypeField;
+
+/**
+ * JDBC {@code DatabaseMetaData} answers for the virtual schema, built from the catalog (never from
+ * a warehouse): catalogs, schemas, tables, columns, table types, type info and primary keys.
+ */
+final class AvaticaMetadata {
+  static final String TABLE_TYPE = "TABLE";
+
+  private final VirtualCatalog catalog;
+
+  AvaticaMetadata(VirtualCatalog catalog) {
+    this.catalog = requireNonNull(catalog, "catalog is null");
+  }
+
+  Map<Meta.DatabaseProperty, Object> databaseProperties() {
+    Map<Meta.DatabaseProperty, Object> properties = new EnumMap<>(Meta.DatabaseProperty.class);
+    properties.put(Meta.DatabaseProperty.GET_DATABASE_PRODUCT_NAME, "Sluice");
+    properties.put(Meta.DatabaseProperty.GET_DATABASE_PRODUCT_VERSION, "0.1.0");
+    properties.put(Meta.DatabaseProperty.GET_DRIVER_NAME, "Sluice (Avatica remote)");
+    properties.put(Meta.DatabaseProperty.GET_DEFAULT_TRANSACTION_ISOLATION, java.sql.Connection.TRANSACTION_NONE);
+    properties.put(Meta.DatabaseProperty.GET_NUMERIC_FUNCTIONS, "ABS,CEIL,FLOOR,MOD,POWER,ROUND,SQRT,EXP,LN,LOG10");
+    properties.put(Meta.DatabaseProperty.GET_STRING_FUNCTIONS, "CHAR_LENGTH,LOWER,UPPER,TRIM,SUBSTRING,POSITION,OVERLAY");
+    properties.put(Meta.DatabaseProperty.GET_TIME_DATE_FUNCTIONS, "CURRENT_DATE,CURRENT_TIMESTAMP,EXTRACT,FLOOR,CEIL");
+    return properties;
+  }
+
+  /** Sluice has no catalogs: tables are named {@code schema.table}. */
+  Meta.MetaResultSet catalogs(Principal principal, String connectionId, int statementId) {
+    return resultSet(connectionId, statementId, MetaImpl.MetaCatalog.class, List.of());
+  }
+
+  Meta.MetaResultSet schemas(
+      Principal principal, String connectionId, int statementId, String catalogName, Meta.Pat schemaPattern) {
+    List<Object> rows = new ArrayList<>();
+    if (catalogName == null || catalogName.isEmpty()) {
+      if (matches(schemaPattern, catalog.schemaName())) {
+        rows.add(new MetaImpl.MetaSchema(null, catalog.schemaName()));
+      }
+    }
+    return resultSet(connectionId, statementId, MetaImpl.MetaSchema.class, rows);
+  }
+
+  Meta.MetaResultSet tables(
+      Principal principal,
+      String connectionId,
+      int statementId,
+      String catalogName,
+      Meta.Pat schemaPattern,
+      Meta.Pat tablePattern,
+      List<String> types) {
+    List<Object> rows = new ArrayList<>();
+    boolean typeMatches = types == null || types.stream().anyMatch(TABLE_TYPE::equalsIgnoreCase);
+    for (VirtualTable table : visibleTables(catalogName, schemaPattern, tablePattern)) {
+      if (typeMatches) {
+        rows.add(new MetaImpl.MetaTable(null, table.schema(), table.name(), TABLE_TYPE));
+      }
+    }
+    return resultSet(connectionId, statementId, MetaImpl.MetaTable.class, rows);
+  }
+
+  Meta.MetaResultSet columns(
+      Principal principal,
+      String connectionId,
+      int statementId,
+      String catalogName,
+      Meta.Pat schemaPattern,
+      Meta.Pat tablePattern,
+      Meta.Pat columnPattern) {
+    List<Object> rows = new ArrayList<>();
+    for (VirtualTable table : visibleTables(catalogName, schemaPattern, tablePattern)) {
+      for (RelDataTypeField field : table.rowType().getFieldList()) {
+        if (!matches(columnPattern, field.getName())) {
+          continue;
+        }
+        boolean nullable = field.getType().isNullable();
+        rows.add(
+            new MetaImpl.MetaColumn(
+                null,
+                table.schema(),
+                table.name(),
+                field.getName(),
+                AvaticaTypes.jdbcType(field.getType()),
+                AvaticaTypes.typeName(field.getType()),
+                AvaticaTypes.columnSize(field.getType()),
+                AvaticaTypes.decimalDigits(field.getType()),
+                10,
+                nullable ? DatabaseMetaData.columnNullable : DatabaseMetaData.columnNoNulls,
+                charOctetLength(field),
+                field.getIndex() + 1,
+                nullable ? "YES" : "NO"));
+      }
+    }
+    return resultSet(connectionId, statementId, MetaImpl.MetaColumn.class, rows);
+  }
+
+  Meta.MetaResultSet primaryKeys(
+      Principal principal, String connectionId, int statementId, String schema, String tableName) {
+    List<Object> rows = new ArrayList<>();
+    for (VirtualTable table : catalog.tables()) {
+      if ((schema == null || schema.equalsIgnoreCase(table.schema()))
+          && (tableName == null || tableName.equalsIgnoreCase(table.name()))) {
+        List<String> key = table.primaryKey();
+        for (int i = 0; i < key.size(); i++) {
+          rows.add(
+              new PrimaryKeyRow(
+                  null, table.schema(), table.name(), key.get(i), (short) (i + 1), table.name() + "_pk"));
+        }
+      }
+    }
+    return resultSet(connectionId, statementId, PrimaryKeyRow.class, rows);
+  }
+
+  Meta.MetaResultSet tableTypes(Principal principal, String connectionId, int statementId) {
+    return resultSet(
+        connectionId, statementId, MetaImpl.MetaTableType.class, List.of(new MetaImpl.MetaTableType(TABLE_TYPE)));
+  }
+
+  Meta.MetaResultSet typeInfo(String connectionId, int statementId) {
+    List<Object> rows = new ArrayList<>();
+    rows.add(type("BOOLEAN", Types.BOOLEAN, 1, null, false, (short) 0));
+    rows.add(type("TINYINT", Types.TINYINT, 3, null, false, (short) 0));
+    rows.add(type("SMALLINT", Types.SMALLINT, 5, null, false, (short) 0));
+    rows.add(type("INTEGER", Types.INTEGER, 10, null, false, (short) 0));
+    rows.add(type("BIGINT", Types.BIGINT, 19, null, false, (short) 0));
+    rows.add(type("DECIMAL", Types.DECIMAL, 38, null, false, (short) 38));
+    rows.add(type("REAL", Types.REAL, 7, null, false, (short) 0));
+    rows.add(type("DOUBLE", Types.DOUBLE, 15, null, false, (short) 0));
+    rows.add(type("CHAR", Types.CHAR, 65_536, "'", true, (short) 0));
+    rows.add(type("VARCHAR", Types.VARCHAR, 65_536, "'", true, (short) 0));
+    rows.add(type("VARBINARY", Types.VARBINARY, 65_536, "X'", false, (short) 0));
+    rows.add(type("DATE", Types.DATE, 10, "DATE '", false, (short) 0));
+    rows.add(type("TIME", Types.TIME, 12, "TIME '", false, (short) 3));
+    rows.add(type("TIMESTAMP", Types.TIMESTAMP, 23, "TIMESTAMP '", false, (short) 3));
+    return resultSet(connectionId, statementId, MetaImpl.MetaTypeInfo.class, rows);
+  }
+
+  private static MetaImpl.MetaTypeInfo type(
+      String name, int jdbcType, int precision, String literalPrefix, boolean caseSensitive, short maxScale) {
+    boolean numeric = precision > 0 && literalPrefix == null && jdbcType != Types.BOOLEAN;
+    return new MetaImpl.MetaTypeInfo(
+        name,
+        jdbcType,
+        precision,
+        literalPrefix,
+        literalPrefix == null ? null : "'",
+        (short) DatabaseMetaData.typeNullable,
+        caseSensitive,
+        (short) DatabaseMetaData.typeSearchable,
+        !numeric,
+        false,
+        false,
+        (short) 0,
+        maxScale,
+        10);
+  }
+
+  private List<VirtualTable> visibleTables(String catalogName, Meta.Pat schemaPattern, Meta.Pat tablePattern) {
+    if (catalogName != null && !catalogName.isEmpty()) {
+      return List.of();
+    }
+    List<VirtualTable> tables = new ArrayList<>();
+    for (VirtualTable table : catalog.tables()) {
+      if (matches(schemaPattern, table.schema()) && matches(tablePattern, table.name())) {
+        tables.add(table);
+      }
+    }
+    return tables;
+  }
+
+  private static Integer charOctetLength(RelDataTypeField field) {
+    return switch (field.getType().getSqlTypeName()) {
+      case CHAR, VARCHAR -> AvaticaTypes.columnSize(field.getType());
+      default -> null;
+    };
+  }
+
+  /** JDBC patterns are SQL LIKE patterns; null means everything. Matching ignores case, as names do. */
+  static boolean matches(Meta.Pat pattern, String name) {
+    if (pattern == null || pattern.s == null) {
+      return true;
+    }
+    StringBuilder regex = new StringBuilder();
+    String s = pattern.s;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\\' && i + 1 < s.length()) {
+        regex.append(Pattern.quote(String.valueOf(s.charAt(++i))));
+      } else if (c == '%') {
+        regex.append(".*");
+      } else if (c == '_') {
+        regex.append('.');
+      } else {
+        regex.append(Pattern.quote(String.valueOf(c)));
+      }
+    }
+    return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.DOTALL)
+        .matcher(name)
+        .matches();
+  }
+
+  private static Meta.MetaResultSet resultSet(
+      String connectionId, int statementId, Class<?> type, List<Object> records) {
+    List<ColumnMetaData> columns = new ArrayList<>();
+    List<Field> fields = new ArrayList<>();
+    for (Field field : type.getFields()) {
+      if (!Modifier.isStatic(field.getModifiers())) {
+        fields.add(field);
+      }
+    }
+    ColumnMetaData.StructType struct = GatewayMeta.describe(type);
+    columns.addAll(struct.columns);
+    List<Object> rows = new ArrayList<>(records.size());
+    for (Object record : records) {
+      List<Object> row = new ArrayList<>(fields.size());
+      for (Field field : fields) {
+        try {
+          row.add(field.get(record));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      rows.add(row);
+    }
+    Meta.Signature signature =
+        new Meta.Signature(
+            columns, "", List.of(), null, Meta.CursorFactory.LIST, Meta.StatementType.SELECT);
+    return Meta.MetaResultSet.create(
+        connectionId, statementId, true, signature, new Meta.Frame(0, true, rows));
+  }
+
+  /** The columns of {@code getPrimaryKeys} (Avatica's own {@code MetaPrimaryKey} cannot be built outside its package). */
+  public static final class PrimaryKeyRow {
+    public final String tableCat;
+    public final String tableSchem;
+    public final String tableName;
+    public final String columnName;
+    public final short keySeq;
+    public final String pkName;
+
+    PrimaryKeyRow(
+        String tableCat, String tableSchem, String tableName, String columnName, short keySeq, String pkName) {
+      this.tableCat = tableCat;
+      this.tableSchem = tableSchem;
+      this.tableName = tableName;
+      this.columnName = columnName;
+      this.keySeq = keySeq;
+      this.pkName = pkName;
+    }
+  }
+}

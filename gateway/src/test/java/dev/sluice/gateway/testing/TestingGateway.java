@@ -1,0 +1,94 @@
+package dev.sluice.gateway.testing;
+
+import dev.sluice.gateway.GatewayServer;
+import dev.sluice.gateway.config.ConfigLoader;
+import dev.sluice.gateway.config.EngineConfig;
+import dev.sluice.gateway.config.GatewayConfig;
+import dev.sluice.gateway.config.HttpListenerConfig;
+import dev.sluice.gateway.config.ListenersConfig;
+import dev.sluice.gateway.config.VariableResolver;
+import dev.sluice.gateway.demo.DemoDataGenerator;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * One embedded demo and one gateway on port 0 shared by the tests of a JVM. The demo has enough
+ * customers (60,000) for a million purchases, and is generated once under {@code target/}.
+ */
+public final class TestingGateway {
+  public static final long CUSTOMERS = 60_000;
+  public static final long SEED = 42;
+
+  private static Path demoDirectory;
+  private static GatewayServer shared;
+
+  private TestingGateway() {}
+
+  public static synchronized Path demoDirectory() {
+    if (demoDirectory == null) {
+      Path directory = Path.of("target", "test-demo").toAbsolutePath();
+      try {
+        new DemoDataGenerator(directory, CUSTOMERS, SEED).generate();
+      } catch (java.io.IOException | java.sql.SQLException e) {
+        throw new IllegalStateException("Cannot generate the test demo in " + directory, e);
+      }
+      demoDirectory = directory;
+    }
+    return demoDirectory;
+  }
+
+  /** The demo configuration, on an ephemeral port. */
+  public static GatewayConfig demoConfig() {
+    return demoConfig(config -> config);
+  }
+
+  public static GatewayConfig demoConfig(UnaryOperator<GatewayConfig> change) {
+    GatewayConfig demo =
+        ConfigLoader.demo(VariableResolver.of(Map.of("SLUICE_DATA_DIR", demoDirectory().toString())));
+    GatewayConfig onPortZero =
+        new GatewayConfig(
+            new ListenersConfig(new HttpListenerConfig("127.0.0.1", 0)),
+            demo.engine(),
+            demo.warehouses(),
+            demo.schema(),
+            demo.users());
+    return change.apply(onPortZero);
+  }
+
+  public static GatewayConfig withTimeout(GatewayConfig config, Duration timeout) {
+    EngineConfig engine = config.engine();
+    return new GatewayConfig(
+        config.listeners(),
+        new EngineConfig(timeout, engine.defaultFrameRows(), engine.maxFrameRows(), engine.planCacheSize()),
+        config.warehouses(),
+        config.schema(),
+        config.users());
+  }
+
+  /** The gateway every test may share; it is closed when the JVM exits. */
+  public static synchronized GatewayServer shared() {
+    if (shared == null) {
+      GatewayServer server = new GatewayServer(demoConfig());
+      server.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+      shared = server;
+    }
+    return shared;
+  }
+
+  public static String url(GatewayServer server, String serialization, String user, String password) {
+    return "jdbc:avatica:remote:url=http://127.0.0.1:" + server.httpPort()
+        + ";serialization=" + serialization
+        + ";authentication=BASIC;avatica_user=" + user + ";avatica_password=" + password;
+  }
+
+  public static Connection connect(GatewayServer server, String serialization, String user)
+      throws SQLException {
+    return DriverManager.getConnection(url(server, serialization, user, user + "-demo"));
+  }
+}
