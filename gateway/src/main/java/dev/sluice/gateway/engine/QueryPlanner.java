@@ -166,6 +166,10 @@ public final class QueryPlanner {
     // the JDBC convention, which nothing can implement. Without it, window functions stay inside
     // projects and are pushed down to warehouses that support them.
     planner.removeRule(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW);
+    // Rewriting INTERSECT/EXCEPT into UNION ALL plus counting aggregates leaves the final count in
+    // the gateway; warehouses run INTERSECT and EXCEPT themselves, so keep the set operation whole.
+    planner.removeRule(CoreRules.INTERSECT_TO_DISTINCT);
+    planner.removeRule(CoreRules.MINUS_TO_DISTINCT);
     planner.setExecutor(new RexExecutorImpl(DataContexts.EMPTY));
     RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(catalog.typeFactory()));
 
