@@ -44,6 +44,10 @@ public final class ShellCommand implements Callable<Integer> {
         "-u", url, "-n", user, "-p", secret,
         "--connectInteractionMode=notAskCredentials",
         "--isolation=TRANSACTION_NONE"));
+    if (execute != null || System.console() == null) {
+      // Without a terminal SQLLine assumes zero width and prints empty columns.
+      args.add("--maxWidth=1000");
+    }
     if (execute != null) {
       args.add("-e");
       args.add(execute);

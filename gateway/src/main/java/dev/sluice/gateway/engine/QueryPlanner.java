@@ -42,12 +42,14 @@ import org.apache.calcite.runtime.Bindable;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.sql.SqlDialect;
 import org.apache.calcite.sql.SqlExplain;
+import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.util.SqlString;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
@@ -265,12 +267,24 @@ public final class QueryPlanner {
     return new QueryPlan.Pushdown(warehouseOf(convention), sqlString.getSql(), order);
   }
 
-  /** A bare table scan renders as {@code SELECT *}; name the columns so the pushdown never depends on the table's shape. */
+  /**
+   * A bare table scan, or a sort over a set operation, renders as {@code SELECT *}; name the
+   * columns so a pushdown never depends on the shape of what it reads.
+   */
   private static void listColumnsExplicitly(SqlNode statement, RelDataType rowType) {
-    if (statement instanceof SqlSelect select && select.getSelectList() == null) {
-      SqlNodeList list = new SqlNodeList(org.apache.calcite.sql.parser.SqlParserPos.ZERO);
+    if (!(statement instanceof SqlSelect select)) {
+      return;
+    }
+    SqlNodeList selectList = select.getSelectList();
+    boolean star =
+        selectList == null
+            || (selectList.size() == 1
+                && selectList.get(0) instanceof SqlIdentifier identifier
+                && identifier.isStar());
+    if (star) {
+      SqlNodeList list = new SqlNodeList(SqlParserPos.ZERO);
       for (String name : rowType.getFieldNames()) {
-        list.add(new org.apache.calcite.sql.SqlIdentifier(name, org.apache.calcite.sql.parser.SqlParserPos.ZERO));
+        list.add(new SqlIdentifier(name, SqlParserPos.ZERO));
       }
       select.setSelectList(list);
     }
