@@ -42,9 +42,7 @@ public final class FoundationHarness {
     DemoDataGenerator demo = new DemoDataGenerator(data, customers, 42);
     demo.generate();
     GatewayConfig config = ConfigLoader.demo(VariableResolver.of(Map.of("SLUICE_DATA_DIR", data.toString())));
-    config = new GatewayConfig(
-        new ListenersConfig(new HttpListenerConfig("127.0.0.1", 0)),
-        config.engine(), config.warehouses(), config.schema(), config.users());
+    config = config.withListeners(new ListenersConfig(new HttpListenerConfig("127.0.0.1", 0)));
     try (GatewayServer server = new GatewayServer(config);
         Connection direct = directDuckDb(demo)) {
       server.start();

@@ -5,16 +5,18 @@ import static java.util.Objects.requireNonNull;
 import dev.sluice.dialects.Warehouse;
 import dev.sluice.dialects.duckdb.DuckDbConnectionSettings;
 import dev.sluice.gateway.auth.Authenticator;
+import dev.sluice.gateway.catalog.Governance;
+import dev.sluice.gateway.catalog.PolicySource;
 import dev.sluice.gateway.catalog.VirtualCatalog;
+import dev.sluice.gateway.config.VariableResolver;
+import dev.sluice.gateway.frontend.admin.PolicyReloadRoute;
 import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.gateway.config.WarehouseConfig;
 import dev.sluice.gateway.engine.QueryEngine;
 import dev.sluice.gateway.frontend.avatica.AvaticaRoute;
 import dev.sluice.gateway.frontend.avatica.GatewayMeta;
-import dev.sluice.gateway.frontend.http.HttpEndpoint;
 import dev.sluice.gateway.frontend.http.HttpServer;
 import dev.sluice.gateway.frontend.http.HttpServerConfig;
-import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -32,13 +34,21 @@ public final class GatewayServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
 
   private final GatewayConfig config;
+  private final VariableResolver variables;
   private final List<Warehouse> warehouses = new ArrayList<>();
+  private PolicySource policySource;
   private QueryEngine engine;
   private GatewayMeta meta;
   private HttpServer httpServer;
 
   public GatewayServer(GatewayConfig config) {
+    this(config, VariableResolver.environment());
+  }
+
+  /** {@code variables} resolve the policy file's {@code salt_env} references. */
+  public GatewayServer(GatewayConfig config, VariableResolver variables) {
     this.config = requireNonNull(config, "config is null");
+    this.variables = requireNonNull(variables, "variables is null");
   }
 
   public synchronized void start() {
@@ -50,15 +60,20 @@ public final class GatewayServer implements AutoCloseable {
         warehouses.add(open(warehouse));
       }
       VirtualCatalog catalog = VirtualCatalog.build(config.schema(), warehouses);
-      engine = new QueryEngine(catalog, config.engine());
+      policySource = new PolicySource(config.policies(), variables);
+      Governance governance = new Governance(catalog, policySource.load());
+      policySource.watch(governance);
+      engine = new QueryEngine(catalog, governance, config.engine());
       engine.start();
       meta = new GatewayMeta(engine);
       Authenticator authenticator = new Authenticator(config.users());
       AvaticaRoute avatica = new AvaticaRoute(authenticator, new LocalService(meta));
+      PolicyReloadRoute reload =
+          new PolicyReloadRoute(authenticator, policySource, governance, config.policies().adminRoles());
       httpServer =
           new HttpServer(
               HttpServerConfig.defaults(config.listeners().http().host(), config.listeners().http().port()),
-              List.of(new HttpEndpoint(HttpMethod.POST, AvaticaRoute.PATH, avatica)));
+              List.of(avatica.endpoint(), reload.endpoint()));
       httpServer.start();
       LOG.info(
           "Sluice serves Avatica on http://{}:{}", config.listeners().http().host(), httpServer.port());
@@ -107,6 +122,10 @@ public final class GatewayServer implements AutoCloseable {
     if (httpServer != null) {
       httpServer.close();
       httpServer = null;
+    }
+    if (policySource != null) {
+      policySource.close();
+      policySource = null;
     }
     if (meta != null) {
       meta.closeAll();

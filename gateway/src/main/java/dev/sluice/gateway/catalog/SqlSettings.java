@@ -9,7 +9,9 @@ import org.apache.calcite.config.CalciteConnectionProperty;
 import org.apache.calcite.rel.type.RelDataTypeSystem;
 import org.apache.calcite.rel.type.RelDataTypeSystemImpl;
 import org.apache.calcite.sql.SqlOperatorTable;
+import dev.sluice.dialects.MaskFunctions;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.apache.calcite.sql.validate.SqlValidator;
@@ -43,7 +45,9 @@ public final class SqlSettings {
 
   public static final CalciteConnectionConfig CONNECTION = connectionConfig();
 
-  public static final SqlOperatorTable OPERATORS = SqlStdOperatorTable.instance();
+  /** Standard SQL plus the mask functions, which every dialect renders natively. */
+  public static final SqlOperatorTable OPERATORS =
+      SqlOperatorTables.chain(SqlStdOperatorTable.instance(), MaskFunctions.OPERATORS);
 
   public static final SqlValidator.Config VALIDATOR =
       SqlValidator.Config.DEFAULT

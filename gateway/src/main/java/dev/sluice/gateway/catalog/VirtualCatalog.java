@@ -37,15 +37,14 @@ import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
 
 /**
- * The two Calcite schema trees the engine works with. The <em>physical</em> root holds one JDBC
- * schema per warehouse schema and is only ever reached through view expansion; the
- * <em>virtual</em> root holds the client-visible schema, whose tables are views over the physical
- * tables. Client SQL is validated against the virtual root alone, so physical names are unreachable.
+ * The schema tree behind every query. Its root holds one JDBC schema per warehouse schema and the
+ * virtual schema's unmasked tables, views mapping the physical tables. Clients never see this
+ * root: their SQL is validated against a governed root built per principal (see {@link
+ * Governance}), whose views select from these, so physical names are unreachable.
  */
 public final class VirtualCatalog {
   private final JavaTypeFactory typeFactory;
   private final SchemaPlus physicalRoot;
-  private final SchemaPlus virtualRoot;
   private final String schemaName;
   private final Map<String, VirtualTable> tables;
   private final Map<String, Warehouse> warehouses;
@@ -53,13 +52,11 @@ public final class VirtualCatalog {
   private VirtualCatalog(
       JavaTypeFactory typeFactory,
       SchemaPlus physicalRoot,
-      SchemaPlus virtualRoot,
       String schemaName,
       Map<String, VirtualTable> tables,
       Map<String, Warehouse> warehouses) {
     this.typeFactory = typeFactory;
     this.physicalRoot = physicalRoot;
-    this.virtualRoot = virtualRoot;
     this.schemaName = schemaName;
     this.tables = tables;
     this.warehouses = warehouses;
@@ -77,17 +74,20 @@ public final class VirtualCatalog {
     SchemaPlus physicalRoot = CalciteSchema.createRootSchema(false, true).plus();
     addPhysicalSchemas(physicalRoot, config, warehouses);
 
-    SchemaPlus virtualRoot = CalciteSchema.createRootSchema(false, true).plus();
-    SchemaPlus virtualSchema = virtualRoot.add(config.name(), new AbstractSchema());
-    CalciteCatalogReader physicalReader =
-        new CalciteCatalogReader(
-            CalciteSchema.from(physicalRoot), List.of(), typeFactory, SqlSettings.CONNECTION);
+    if (warehouses.containsKey(config.name())) {
+      throw new GatewayException(
+          ErrorCode.CONFIGURATION_ERROR,
+          "schema.name: '" + config.name() + "' is also the name of a warehouse; rename one of them");
+    }
+    // The unmasked mapping views live beside the warehouses; only governed views, built per
+    // principal on top of them, are ever visible to clients.
+    SchemaPlus virtualSchema = physicalRoot.add(config.name(), new AbstractSchema());
     Map<String, VirtualTable> tables = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
     for (VirtualTableConfig table : config.tables()) {
       String viewSql = viewSql(table);
       try {
-        RelDataType rowType = validatedRowType(viewSql, physicalReader, typeFactory);
+        RelDataType rowType = validatedRowType(viewSql, List.of(), physicalRoot, typeFactory);
         virtualSchema.add(
             table.name(),
             new ViewTable(
@@ -122,7 +122,6 @@ public final class VirtualCatalog {
     return new VirtualCatalog(
         typeFactory,
         physicalRoot,
-        virtualRoot,
         config.name(),
         Collections.unmodifiableMap(tables),
         Collections.unmodifiableMap(warehouses));
@@ -189,8 +188,16 @@ public final class VirtualCatalog {
     return "\"" + identifier.replace("\"", "\"\"") + "\"";
   }
 
+  /** The row type of a view over the physical root (warehouses and unmasked virtual tables). */
+  public RelDataType validatedRowType(String sql, List<String> schemaPath) throws Exception {
+    return validatedRowType(sql, schemaPath, physicalRoot, typeFactory);
+  }
+
   private static RelDataType validatedRowType(
-      String sql, CalciteCatalogReader reader, JavaTypeFactory typeFactory) throws Exception {
+      String sql, List<String> schemaPath, SchemaPlus root, JavaTypeFactory typeFactory)
+      throws Exception {
+    CalciteCatalogReader reader =
+        new CalciteCatalogReader(CalciteSchema.from(root), schemaPath, typeFactory, SqlSettings.CONNECTION);
     SqlNode parsed = SqlParser.create(sql, SqlSettings.PARSER).parseQuery();
     SqlValidator validator =
         SqlValidatorUtil.newValidator(
@@ -213,10 +220,6 @@ public final class VirtualCatalog {
 
   public SchemaPlus physicalRoot() {
     return physicalRoot;
-  }
-
-  public SchemaPlus virtualRoot() {
-    return virtualRoot;
   }
 
   public String schemaName() {

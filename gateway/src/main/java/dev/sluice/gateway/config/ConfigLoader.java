@@ -35,7 +35,7 @@ public final class ConfigLoader {
   public static final String DEMO_RESOURCE = "/dev/sluice/gateway/demo/demo.yaml";
 
   private static final List<String> TOP_LEVEL_KEYS =
-      List.of("listeners", "engine", "warehouses", "schema", "users");
+      List.of("listeners", "engine", "warehouses", "schema", "users", "policies");
 
   // The tree is walked by hand rather than data-bound because binding stops at the first error.
   // Duplicate keys fail the parse: silently keeping the last one would hide a mistake.
@@ -54,7 +54,14 @@ public final class ConfigLoader {
       throw new GatewayException(
           ErrorCode.CONFIGURATION_ERROR, "Cannot read configuration " + file + ": " + e.getMessage(), e);
     }
-    return parse(yaml, file.toString(), variables);
+    GatewayConfig config = parse(yaml, file.toString(), variables);
+    // A relative policy file is found next to the configuration file, not in the working directory.
+    return config.policies().file()
+        .filter(policies -> !policies.startsWith(PoliciesConfig.CLASSPATH_PREFIX))
+        .filter(policies -> !Path.of(policies).isAbsolute())
+        .map(policies -> config.withPolicies(config.policies().withFile(
+            file.toAbsolutePath().getParent().resolve(policies).normalize().toString())))
+        .orElse(config);
   }
 
   /** The demo configuration shipped with the gateway; it needs {@code SLUICE_DATA_DIR}. */
@@ -113,7 +120,8 @@ public final class ConfigLoader {
     Set<String> warehouseNames = WarehousesBinder.declaredNames(root);
     Optional<VirtualSchemaConfig> schema = VirtualSchemaBinder.bind(root, warehouseNames, reader);
     List<UserAccount> users = UsersBinder.bind(root, reader);
-    return schema.map(s -> new GatewayConfig(listeners, engine, warehouses, s, users));
+    PoliciesConfig policies = PoliciesBinder.bind(root, reader);
+    return schema.map(s -> new GatewayConfig(listeners, engine, warehouses, s, users, policies));
   }
 
   private static String syntaxProblem(JsonProcessingException e) {

@@ -43,7 +43,7 @@ final class EngineBinder {
     return new EngineConfig(queryTimeout, defaultFrameRows, maxFrameRows, planCacheSize);
   }
 
-  private static Optional<Duration> duration(JsonNode value, String path, ConfigReader reader) {
+  static Optional<Duration> duration(JsonNode value, String path, ConfigReader reader) {
     Optional<String> text = reader.string(value, path);
     if (text.isEmpty()) {
       return Optional.empty();

@@ -12,7 +12,8 @@ public record GatewayConfig(
     EngineConfig engine,
     List<WarehouseConfig> warehouses,
     VirtualSchemaConfig schema,
-    List<UserAccount> users) {
+    List<UserAccount> users,
+    PoliciesConfig policies) {
 
   public GatewayConfig {
     requireNonNull(listeners, "listeners is null");
@@ -20,6 +21,19 @@ public record GatewayConfig(
     warehouses = List.copyOf(requireNonNull(warehouses, "warehouses is null"));
     requireNonNull(schema, "schema is null");
     users = List.copyOf(requireNonNull(users, "users is null"));
+    requireNonNull(policies, "policies is null");
+  }
+
+  public GatewayConfig withPolicies(PoliciesConfig newPolicies) {
+    return new GatewayConfig(listeners, engine, warehouses, schema, users, newPolicies);
+  }
+
+  public GatewayConfig withListeners(ListenersConfig newListeners) {
+    return new GatewayConfig(newListeners, engine, warehouses, schema, users, policies);
+  }
+
+  public GatewayConfig withEngine(EngineConfig newEngine) {
+    return new GatewayConfig(listeners, newEngine, warehouses, schema, users, policies);
   }
 
   public Optional<WarehouseConfig> warehouse(String name) {

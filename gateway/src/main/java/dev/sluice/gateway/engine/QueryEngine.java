@@ -7,6 +7,8 @@ import com.google.common.cache.CacheBuilder;
 import dev.sluice.dialects.Warehouse;
 import dev.sluice.gateway.ErrorCode;
 import dev.sluice.gateway.GatewayException;
+import dev.sluice.gateway.catalog.GovernedView;
+import dev.sluice.gateway.catalog.Governance;
 import dev.sluice.gateway.catalog.VirtualCatalog;
 import dev.sluice.gateway.config.EngineConfig;
 import dev.sluice.policies.Principal;
@@ -34,13 +36,15 @@ import org.apache.calcite.linq4j.Enumerator;
  */
 public final class QueryEngine implements AutoCloseable {
   private final VirtualCatalog catalog;
+  private final Governance governance;
   private final EngineConfig config;
   private final QueryPlanner planner;
   private final Cache<PlanKey, QueryPlan> planCache;
   private ScheduledExecutorService timeouts;
 
-  public QueryEngine(VirtualCatalog catalog, EngineConfig config) {
+  public QueryEngine(VirtualCatalog catalog, Governance governance, EngineConfig config) {
     this.catalog = requireNonNull(catalog, "catalog is null");
+    this.governance = requireNonNull(governance, "governance is null");
     this.config = requireNonNull(config, "config is null");
     this.planner = new QueryPlanner(catalog);
     this.planCache = CacheBuilder.newBuilder().maximumSize(config.planCacheSize()).build();
@@ -73,19 +77,19 @@ public final class QueryEngine implements AutoCloseable {
   public QueryPlan prepare(Principal principal, String sql) {
     requireNonNull(principal, "principal is null");
     requireNonNull(sql, "sql is null");
-    PlanKey key = new PlanKey(viewFingerprint(principal), sql);
+    GovernedView view = governance.viewOf(principal);
+    PlanKey key = new PlanKey(view.fingerprint(), sql);
     QueryPlan cached = planCache.getIfPresent(key);
     if (cached != null) {
       return cached;
     }
-    QueryPlan plan = planner.plan(sql);
+    QueryPlan plan = planner.plan(sql, view);
     planCache.put(key, plan);
     return plan;
   }
 
-  /** Until governance lands every principal sees the whole virtual schema, so all share one view. */
-  private static String viewFingerprint(Principal principal) {
-    return "unrestricted";
+  public Governance governance() {
+    return governance;
   }
 
   /**

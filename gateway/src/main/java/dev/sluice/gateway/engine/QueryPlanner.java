@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sluice.gateway.ErrorCode;
 import dev.sluice.gateway.GatewayException;
+import dev.sluice.gateway.catalog.GovernedView;
 import dev.sluice.gateway.catalog.SqlSettings;
 import dev.sluice.gateway.catalog.VirtualCatalog;
 import java.util.ArrayList;
@@ -90,8 +91,12 @@ public final class QueryPlanner {
     this.catalog = requireNonNull(catalog, "catalog is null");
   }
 
-  /** Plans one statement; every failure is a {@link GatewayException} with a message for the client. */
-  public QueryPlan plan(String sql) {
+  /**
+   * Plans one statement against what the principal may see ({@code view}); every failure is a
+   * {@link GatewayException} with a message for the client.
+   */
+  public QueryPlan plan(String sql, GovernedView view) {
+    requireNonNull(view, "view is null");
     requireNonNull(sql, "sql is null");
     SqlNode statement = parseSingleStatement(sql);
     boolean explain = statement.getKind() == SqlKind.EXPLAIN;
@@ -104,7 +109,7 @@ public final class QueryPlanner {
               + " statements are refused");
     }
     try {
-      return planQuery(sql, query, explain);
+      return planQuery(sql, query, explain, view);
     } catch (GatewayException e) {
       throw e;
     } catch (CalciteContextException e) {
@@ -159,7 +164,7 @@ public final class QueryPlanner {
     }
   }
 
-  private QueryPlan planQuery(String sql, SqlNode query, boolean explain) {
+  private QueryPlan planQuery(String sql, SqlNode query, boolean explain, GovernedView view) {
     VolcanoPlanner planner = new VolcanoPlanner(null, Contexts.of(SqlSettings.CONNECTION));
     planner.addRelTraitDef(ConventionTraitDef.INSTANCE);
     planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
@@ -177,7 +182,7 @@ public final class QueryPlanner {
 
     CalciteCatalogReader clientReader =
         new CalciteCatalogReader(
-            CalciteSchema.from(catalog.virtualRoot()),
+            CalciteSchema.from(view.root()),
             List.of(catalog.schemaName()),
             catalog.typeFactory(),
             SqlSettings.CONNECTION);

@@ -51,23 +51,14 @@ public final class TestingGateway {
     GatewayConfig demo =
         ConfigLoader.demo(VariableResolver.of(Map.of("SLUICE_DATA_DIR", demoDirectory().toString())));
     GatewayConfig onPortZero =
-        new GatewayConfig(
-            new ListenersConfig(new HttpListenerConfig("127.0.0.1", 0)),
-            demo.engine(),
-            demo.warehouses(),
-            demo.schema(),
-            demo.users());
+        demo.withListeners(new ListenersConfig(new HttpListenerConfig("127.0.0.1", 0)));
     return change.apply(onPortZero);
   }
 
   public static GatewayConfig withTimeout(GatewayConfig config, Duration timeout) {
     EngineConfig engine = config.engine();
-    return new GatewayConfig(
-        config.listeners(),
-        new EngineConfig(timeout, engine.defaultFrameRows(), engine.maxFrameRows(), engine.planCacheSize()),
-        config.warehouses(),
-        config.schema(),
-        config.users());
+    return config.withEngine(
+        new EngineConfig(timeout, engine.defaultFrameRows(), engine.maxFrameRows(), engine.planCacheSize()));
   }
 
   /** The gateway every test may share; it is closed when the JVM exits. */

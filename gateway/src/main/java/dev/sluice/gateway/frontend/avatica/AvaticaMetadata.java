@@ -2,8 +2,8 @@ package dev.sluice.gateway.frontend.avatica;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.sluice.gateway.catalog.VirtualCatalog;
-import dev.sluice.gateway.catalog.VirtualTable;
+import dev.sluice.gateway.catalog.GovernedTable;
+import dev.sluice.gateway.catalog.Governance;
 import dev.sluice.policies.Principal;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -21,16 +21,17 @@ import org.apache.calcite.avatica.MetaImpl;
 import org.apache.calcite.rel.type.RelDataTypeField;
 
 /**
- * JDBC {@code DatabaseMetaData} answers for the virtual schema, built from the catalog (never from
- * a warehouse): catalogs, schemas, tables, columns, table types, type info and primary keys.
+ * JDBC {@code DatabaseMetaData} answers for the virtual schema as the caller may see it (never from
+ * a warehouse): catalogs, schemas, tables, columns (masked columns with their masked type), table
+ * types, type info and primary keys. Tables and columns the caller may not read are absent.
  */
 final class AvaticaMetadata {
   static final String TABLE_TYPE = "TABLE";
 
-  private final VirtualCatalog catalog;
+  private final Governance governance;
 
-  AvaticaMetadata(VirtualCatalog catalog) {
-    this.catalog = requireNonNull(catalog, "catalog is null");
+  AvaticaMetadata(Governance governance) {
+    this.governance = requireNonNull(governance, "governance is null");
   }
 
   Map<Meta.DatabaseProperty, Object> databaseProperties() {
@@ -54,9 +55,11 @@ final class AvaticaMetadata {
       Principal principal, String connectionId, int statementId, String catalogName, Meta.Pat schemaPattern) {
     List<Object> rows = new ArrayList<>();
     if (catalogName == null || catalogName.isEmpty()) {
-      if (matches(schemaPattern, catalog.schemaName())) {
-        rows.add(new MetaImpl.MetaSchema(null, catalog.schemaName()));
-      }
+      governance.viewOf(principal).tables().stream()
+          .map(GovernedTable::schema)
+          .distinct()
+          .filter(schema -> matches(schemaPattern, schema))
+          .forEach(schema -> rows.add(new MetaImpl.MetaSchema(null, schema)));
     }
     return resultSet(connectionId, statementId, MetaImpl.MetaSchema.class, rows);
   }
@@ -71,7 +74,7 @@ final class AvaticaMetadata {
       List<String> types) {
     List<Object> rows = new ArrayList<>();
     boolean typeMatches = types == null || types.stream().anyMatch(TABLE_TYPE::equalsIgnoreCase);
-    for (VirtualTable table : visibleTables(catalogName, schemaPattern, tablePattern)) {
+    for (GovernedTable table : visibleTables(principal, catalogName, schemaPattern, tablePattern)) {
       if (typeMatches) {
         rows.add(new MetaImpl.MetaTable(null, table.schema(), table.name(), TABLE_TYPE));
       }
@@ -88,7 +91,7 @@ final class AvaticaMetadata {
       Meta.Pat tablePattern,
       Meta.Pat columnPattern) {
     List<Object> rows = new ArrayList<>();
-    for (VirtualTable table : visibleTables(catalogName, schemaPattern, tablePattern)) {
+    for (GovernedTable table : visibleTables(principal, catalogName, schemaPattern, tablePattern)) {
       for (RelDataTypeField field : table.rowType().getFieldList()) {
         if (!matches(columnPattern, field.getName())) {
           continue;
@@ -117,10 +120,12 @@ final class AvaticaMetadata {
   Meta.MetaResultSet primaryKeys(
       Principal principal, String connectionId, int statementId, String schema, String tableName) {
     List<Object> rows = new ArrayList<>();
-    for (VirtualTable table : catalog.tables()) {
+    for (GovernedTable table : governance.viewOf(principal).tables()) {
       if ((schema == null || schema.equalsIgnoreCase(table.schema()))
           && (tableName == null || tableName.equalsIgnoreCase(table.name()))) {
-        List<String> key = table.primaryKey();
+        List<String> key = table.base().primaryKey().stream()
+            .filter(column -> table.rowType().getFieldNames().contains(column))
+            .toList();
         for (int i = 0; i < key.size(); i++) {
           rows.add(
               new PrimaryKeyRow(
@@ -175,12 +180,13 @@ final class AvaticaMetadata {
         10);
   }
 
-  private List<VirtualTable> visibleTables(String catalogName, Meta.Pat schemaPattern, Meta.Pat tablePattern) {
+  private List<GovernedTable> visibleTables(
+      Principal principal, String catalogName, Meta.Pat schemaPattern, Meta.Pat tablePattern) {
     if (catalogName != null && !catalogName.isEmpty()) {
       return List.of();
     }
-    List<VirtualTable> tables = new ArrayList<>();
-    for (VirtualTable table : catalog.tables()) {
+    List<GovernedTable> tables = new ArrayList<>();
+    for (GovernedTable table : governance.viewOf(principal).tables()) {
       if (matches(schemaPattern, table.schema()) && matches(tablePattern, table.name())) {
         tables.add(table);
       }

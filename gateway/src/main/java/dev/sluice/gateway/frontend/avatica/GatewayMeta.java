@@ -48,7 +48,7 @@ public final class GatewayMeta extends MetaImpl {
   public GatewayMeta(QueryEngine engine) {
     super(null);
     this.engine = requireNonNull(engine, "engine is null");
-    this.metadata = new AvaticaMetadata(engine.catalog());
+    this.metadata = new AvaticaMetadata(engine.governance());
   }
 
   // ---- connections -------------------------------------------------------------------------

@@ -1,0 +1,239 @@
+package dev.sluice.gateway.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+import dev.sluice.gateway.ErrorCode;
+import dev.sluice.gateway.GatewayException;
+import dev.sluice.policies.PolicyResolver;
+import dev.sluice.policies.PolicySet;
+import dev.sluice.policies.Principal;
+import dev.sluice.policies.TableShape;
+import dev.sluice.policies.TableView;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.calcite.jdbc.CalciteSchema;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeImpl;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.impl.AbstractSchema;
+import org.apache.calcite.schema.impl.ViewTable;
+
+/**
+ * Applies the policy set to the virtual schema: builds, per principal, the governed view its SQL is
+ * validated against. Policies are replaced atomically; a view (and every plan built on it) keeps
+ * the policies it was built with, so in-flight queries are unaffected by a reload.
+ */
+public final class Governance {
+  private static final Pattern ATTRIBUTE = Pattern.compile("\\$\\{user\\.([A-Za-z_][A-Za-z0-9_]*)}");
+
+  private final VirtualCatalog catalog;
+  private final List<TableShape> shapes;
+  private final AtomicReference<State> state;
+
+  public Governance(VirtualCatalog catalog, PolicySet policies) {
+    this.catalog = requireNonNull(catalog, "catalog is null");
+    this.shapes = catalog.tables().stream().map(Governance::shape).toList();
+    List<String> problems = validate(policies);
+    if (!problems.isEmpty()) {
+      throw invalid(problems);
+    }
+    this.state = new AtomicReference<>(new State(new PolicyResolver(policies)));
+  }
+
+  /** Replaces the policies if they are valid; otherwise throws and keeps the current ones. */
+  public void replace(PolicySet policies) {
+    List<String> problems = validate(policies);
+    if (!problems.isEmpty()) {
+      throw invalid(problems);
+    }
+    state.set(new State(new PolicyResolver(policies)));
+  }
+
+  public PolicySet policies() {
+    return state.get().resolver.policies();
+  }
+
+  /** What {@code principal} may see, from the cache when it was resolved under the current policies. */
+  public GovernedView viewOf(Principal principal) {
+    requireNonNull(principal, "principal is null");
+    State current = state.get();
+    try {
+      return current.byPrincipal.get(principal, () -> build(current, principal));
+    } catch (ExecutionException | com.google.common.util.concurrent.UncheckedExecutionException e) {
+      if (e.getCause() instanceof GatewayException gateway) {
+        throw gateway;
+      }
+      throw new GatewayException(ErrorCode.INTERNAL_ERROR, "Cannot apply the policies", e.getCause());
+    }
+  }
+
+  private GovernedView build(State current, Principal principal) throws ExecutionException {
+    Map<String, TableView> views = current.resolver.resolve(principal, shapes);
+    List<String> sqls = new ArrayList<>();
+    for (TableView view : views.values()) {
+      sqls.add(view.table() + "=" + viewSql(view));
+    }
+    String fingerprint = sha256(String.join("\n", sqls));
+    return current.byFingerprint.get(fingerprint, () -> governedView(fingerprint, views));
+  }
+
+  private GovernedView governedView(String fingerprint, Map<String, TableView> views) {
+    SchemaPlus root = CalciteSchema.createRootSchema(false, true).plus();
+    List<GovernedTable> tables = new ArrayList<>();
+    SchemaPlus schema = views.isEmpty() ? null : root.add(catalog.schemaName(), new AbstractSchema());
+    for (TableView view : views.values()) {
+      VirtualTable base = catalog.table(view.table()).orElseThrow();
+      String sql = viewSql(view);
+      RelDataType rowType;
+      try {
+        rowType = catalog.validatedRowType(sql, List.of(catalog.schemaName()));
+      } catch (Exception e) {
+        throw new GatewayException(
+            ErrorCode.CONFIGURATION_ERROR,
+            "The policies for table " + view.table() + " do not apply: " + rootMessage(e),
+            e);
+      }
+      schema.add(
+          base.name(),
+          new ViewTable(
+              Object[].class,
+              RelDataTypeImpl.proto(rowType),
+              sql,
+              List.of(catalog.schemaName()),
+              List.of(catalog.schemaName(), base.name())));
+      tables.add(new GovernedTable(base, rowType, view, sql));
+    }
+    return new GovernedView(fingerprint, root, tables);
+  }
+
+  private String viewSql(TableView view) {
+    String columns =
+        view.columns().stream()
+            .map(column -> column.sql() + " AS " + VirtualCatalog.quote(column.name()))
+            .collect(Collectors.joining(", "));
+    if (columns.isEmpty()) {
+      // Every column denied: the table is still there (its rows can be counted), with no columns.
+      columns = "1 AS " + VirtualCatalog.quote("_no_visible_columns");
+    }
+    return "SELECT " + columns + " FROM " + VirtualCatalog.quote(catalog.schemaName()) + "."
+        + VirtualCatalog.quote(view.table())
+        + view.rowFilter().map(filter -> " WHERE " + filter).orElse("");
+  }
+
+  /**
+   * Every problem in {@code policies} against the virtual schema: unknown tables and columns, and
+   * mask or filter SQL that does not validate (checked by building each role's view for a user
+   * holding only that role and every attribute the policies mention).
+   */
+  public List<String> validate(PolicySet policies) {
+    List<String> problems = new ArrayList<>();
+    Set<String> attributes = new TreeSet<>();
+    policies.roles().values().forEach(role -> role.tables().forEach((tableName, grant) -> {
+      String path = "roles." + role.name() + ".tables." + tableName;
+      String bare = tableName.toLowerCase().startsWith(catalog.schemaName().toLowerCase() + ".")
+          ? tableName.substring(catalog.schemaName().length() + 1)
+          : tableName;
+      var table = catalog.tables().stream().filter(t -> t.name().equalsIgnoreCase(bare)).findFirst();
+      if (table.isEmpty()) {
+        problems.add(path + ": no such table in schema " + catalog.schemaName());
+        return;
+      }
+      for (String column : grant.columns().keySet()) {
+        if (table.get().columnNames().stream().noneMatch(column::equalsIgnoreCase)) {
+          problems.add(path + ".columns." + column + ": no such column in " + table.get().name());
+        }
+      }
+      grant.rowFilters().forEach(filter -> collectAttributes(filter.sql(), attributes));
+      grant.columns().values().forEach(rule -> {
+        if (rule instanceof PolicySet.Masked masked) {
+          collectAttributes(masked.mask().apply("x"), attributes);
+        }
+      });
+    }));
+    if (!problems.isEmpty()) {
+      return problems;
+    }
+    Map<String, String> sample = attributes.stream().collect(Collectors.toMap(a -> a, a -> "sample"));
+    State trial = new State(new PolicyResolver(policies));
+    for (String role : policies.roles().keySet()) {
+      Principal probe = new Principal("policy-check", Set.of(role), sample);
+      try {
+        build(trial, probe);
+      } catch (GatewayException e) {
+        problems.add("roles." + role + ": " + e.getMessage());
+      } catch (ExecutionException | RuntimeException e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        problems.add("roles." + role + ": " + rootMessage(cause));
+      }
+    }
+    return problems;
+  }
+
+  private static void collectAttributes(String sql, Set<String> attributes) {
+    Matcher matcher = ATTRIBUTE.matcher(sql);
+    while (matcher.find()) {
+      attributes.add(matcher.group(1));
+    }
+  }
+
+  private static TableShape shape(VirtualTable table) {
+    return new TableShape(
+        table.name(),
+        table.columnNames(),
+        table.customerKey(),
+        table.kind() == dev.sluice.gateway.config.TableKind.CUSTOMER_BASE);
+  }
+
+  private static GatewayException invalid(List<String> problems) {
+    return new GatewayException(
+        ErrorCode.CONFIGURATION_ERROR,
+        "Invalid policies:\n  - " + String.join("\n  - ", problems));
+  }
+
+  private static String sha256(String text) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always available", e);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+
+  /** The resolver for the current policies and the views built under them. */
+  private static final class State {
+    final PolicyResolver resolver;
+    final Cache<Principal, GovernedView> byPrincipal =
+        CacheBuilder.newBuilder().maximumSize(10_000).expireAfterAccess(30, TimeUnit.MINUTES).build();
+    final Cache<String, GovernedView> byFingerprint =
+        CacheBuilder.newBuilder().maximumSize(1_000).build();
+
+    State(PolicyResolver resolver) {
+      this.resolver = resolver;
+    }
+  }
+}

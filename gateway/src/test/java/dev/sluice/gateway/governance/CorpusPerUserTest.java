@@ -1,0 +1,71 @@
+package dev.sluice.gateway.governance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.gateway.testing.Corpus;
+import dev.sluice.gateway.testing.TestingGateway;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The whole public corpus as every demo user: what runs, what is refused, and that nothing leaks. */
+class CorpusPerUserTest {
+  private static final Pattern DENIED_FOR_ANALYST =
+      Pattern.compile("\\b(email|phone|first_name|last_name)\\b|SELECT \\*");
+  private static Set<String> clearContacts;
+
+  @BeforeAll
+  static void collectTheClearValues() throws SQLException {
+    TestingGateway.shared();
+    clearContacts = new HashSet<>();
+    for (List<Object> row : AdversarialPolicyTest.rowsAs("admin", "SELECT email, phone FROM cdp.customers")) {
+      for (Object value : row) {
+        if (value != null) {
+          clearContacts.add(value.toString().trim().toLowerCase(Locale.ROOT));
+        }
+      }
+    }
+  }
+
+  static Stream<Arguments> queries() {
+    return Stream.of("max", "mia", "ana", "act", "sam")
+        .flatMap(user -> Corpus.load().stream().map(query -> Arguments.of(user, query)));
+  }
+
+  @ParameterizedTest(name = "{1} as {0}")
+  @MethodSource("queries")
+  void runsAsThePoliciesSay(String user, Corpus.Query query) throws SQLException {
+    boolean refused =
+        user.equals("sam")
+            || (user.equals("ana")
+                && DENIED_FOR_ANALYST.matcher(query.sql()).find()
+                && query.sql().contains("cdp.customers"));
+    if (refused) {
+      assertThatThrownBy(() -> AdversarialPolicyTest.rowsAs(user, query.sql(), query.paramArray()))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42S02"))
+          .hasMessageContaining("not found");
+      return;
+    }
+    List<List<Object>> rows = AdversarialPolicyTest.rowsAs(user, query.sql(), query.paramArray());
+    if (user.equals("act")) {
+      return; // activation sees contacts in the clear, by policy
+    }
+    for (List<Object> row : rows) {
+      for (Object value : row) {
+        if (value instanceof String text) {
+          assertThat(clearContacts).as("%s as %s returned %s", query.name(), user, text)
+              .doesNotContain(text.trim().toLowerCase(Locale.ROOT));
+        }
+      }
+    }
+  }
+}
