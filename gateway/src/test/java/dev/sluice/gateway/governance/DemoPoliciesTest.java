@@ -69,7 +69,8 @@ class DemoPoliciesTest {
     // The same error for a column that does not exist at all.
     String denied = message("ana", "SELECT email FROM cdp.customers");
     String missing = message("ana", "SELECT emial FROM cdp.customers");
-    assertThat(denied.replace("email", "X")).isEqualTo(missing.replace("emial", "X"));
+    assertThat(withoutPositions(denied.replace("email", "X")))
+        .isEqualTo(withoutPositions(missing.replace("emial", "X")));
     try (Connection connection = TestingGateway.connect(server, "protobuf", "ana");
         Statement statement = connection.createStatement();
         ResultSet rs = statement.executeQuery("SELECT * FROM cdp.customers WHERE customer_id = 42")) {
@@ -111,7 +112,8 @@ class DemoPoliciesTest {
     String forbidden = message("sam", "SELECT COUNT(*) FROM cdp.customers");
     String missing = message("sam", "SELECT COUNT(*) FROM cdp.nonexistent");
     assertThat(forbidden).contains("not found");
-    assertThat(forbidden.replace("customers", "X")).isEqualTo(missing.replace("nonexistent", "X"));
+    assertThat(withoutPositions(forbidden.replace("customers", "X")))
+        .isEqualTo(withoutPositions(missing.replace("nonexistent", "X")));
   }
 
   @Test
@@ -119,6 +121,10 @@ class DemoPoliciesTest {
     String plan = String.join("\n", column("max",
         "EXPLAIN PLAN FOR SELECT email FROM cdp.customers WHERE customer_id = 42").stream().map(Object::toString).toList());
     assertThat(plan.toLowerCase(Locale.ROOT)).contains("sha256(").contains("email_address");
+  }
+
+  private static String withoutPositions(String message) {
+    return message.replaceAll("column \\d+", "column N");
   }
 
   static String sha256(String value) throws Exception {
@@ -143,7 +149,10 @@ class DemoPoliciesTest {
     StringBuilder text = new StringBuilder(e.getSQLState()).append(' ');
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       String message = cause.getMessage() == null ? "" : cause.getMessage();
-      text.append(message.replaceAll("(while preparing SQL|Error while executing SQL): .*", "")).append(" | ");
+      text.append(message.replaceAll("(while preparing SQL|Error while executing SQL)[^\n]*", "")).append(" | ");
+      if (cause instanceof org.apache.calcite.avatica.AvaticaSqlException avatica) {
+        avatica.getStackTraces().forEach(trace -> text.append(trace.strip()).append(" | "));
+      }
     }
     return text.toString();
   }

@@ -67,22 +67,33 @@ public final class AvaticaRoute implements HttpRoute {
    * malformed request, a bug) becomes a generic error here, logged on the server.
    */
   static AvaticaRuntimeException withoutStackTrace(Exception e) {
-    AvaticaRuntimeException clean;
     if (e instanceof AvaticaRuntimeException avatica) {
-      clean =
-          new AvaticaRuntimeException(
-              avatica.getErrorMessage(), avatica.getErrorCode(), avatica.getSqlState(), avatica.getSeverity());
-    } else {
-      log.warn("Avatica request failed outside the gateway's error model", e);
-      clean =
-          new AvaticaRuntimeException(
-              "The gateway could not process the Avatica request: " + e.getClass().getSimpleName(),
-              ErrorCode.INTERNAL_ERROR.ordinal() + 1,
-              ErrorCode.INTERNAL_ERROR.sqlState(),
-              AvaticaSeverity.ERROR);
+      return new ClientVisibleError(
+          avatica.getErrorMessage(), avatica.getErrorCode(), avatica.getSqlState(), avatica.getSeverity());
     }
-    clean.setStackTrace(new StackTraceElement[0]);
-    return clean;
+    log.warn("Avatica request failed outside the gateway's error model", e);
+    return new ClientVisibleError(
+        "The gateway could not process the Avatica request: " + e.getClass().getSimpleName(),
+        ErrorCode.INTERNAL_ERROR.ordinal() + 1,
+        ErrorCode.INTERNAL_ERROR.sqlState(),
+        AvaticaSeverity.ERROR);
+  }
+
+  /**
+   * An error as the client may see it. Avatica sends the "stack trace" (the {@code
+   * printStackTrace} text) next to the message, and for prepared statements the stock driver keeps
+   * only that text, so it is exactly the SQLSTATE and the message: no class name, no frames.
+   */
+  private static final class ClientVisibleError extends AvaticaRuntimeException {
+    ClientVisibleError(String message, int code, String sqlState, AvaticaSeverity severity) {
+      super(message, code, sqlState, severity);
+      setStackTrace(new StackTraceElement[0]);
+    }
+
+    @Override
+    public String toString() {
+      return getSqlState() + ": " + getErrorMessage();
+    }
   }
 
   public HttpEndpoint endpoint() {
