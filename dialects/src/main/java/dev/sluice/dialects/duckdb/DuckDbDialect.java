@@ -1,6 +1,15 @@
 package dev.sluice.dialects.duckdb;
 
+import dev.sluice.dialects.DecimalQuotients;
+import dev.sluice.dialects.MaskFunctions;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.SqlBasicFunction;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlFunction;
+import org.apache.calcite.sql.SqlWriter;
 import org.apache.calcite.sql.dialect.DuckDBSqlDialect;
+import org.apache.calcite.sql.type.OperandTypes;
+import org.apache.calcite.sql.type.ReturnTypes;
 
 /**
  * The SQL dialect Sluice renders pushdown SQL in for DuckDB warehouses.
@@ -15,6 +24,10 @@ import org.apache.calcite.sql.dialect.DuckDBSqlDialect;
  */
 public final class DuckDbDialect extends DuckDBSqlDialect {
   public static final DuckDbDialect INSTANCE = new DuckDbDialect();
+
+  // Rendering-only operator: DuckDB's own function, never offered to client SQL.
+  private static final SqlFunction SHA256 =
+      SqlBasicFunction.create("SHA256", ReturnTypes.VARCHAR, OperandTypes.ANY);
 
   private DuckDbDialect() {
     super(DEFAULT_CONTEXT);
@@ -31,5 +44,22 @@ public final class DuckDbDialect extends DuckDBSqlDialect {
   @Override
   public void quoteStringLiteral(StringBuilder buf, String charsetName, String val) {
     super.quoteStringLiteral(buf, null, val);
+  }
+
+  // DuckDB divides DECIMALs in DOUBLE: see DecimalQuotients.
+  @Override
+  public RexNode prepareUnparse(RexNode rex) {
+    return DecimalQuotients.pinned(rex);
+  }
+
+  @Override
+  public void unparseCall(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
+    if (MaskFunctions.isSha256Hex(call)) {
+      // DuckDB strings are UTF-8 and its sha256() returns lower-case hex: exactly the function.
+      SHA256.createCall(call.getParserPosition(), call.getOperandList())
+          .unparse(writer, leftPrec, rightPrec);
+      return;
+    }
+    super.unparseCall(writer, call, leftPrec, rightPrec);
   }
 }
