@@ -6,8 +6,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import org.apache.calcite.linq4j.function.Strict;
-import org.apache.calcite.schema.impl.ScalarFunctionImpl;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlFunction;
 import org.apache.calcite.sql.SqlFunctionCategory;
@@ -22,11 +20,11 @@ import org.apache.calcite.sql.type.SqlTypeFamily;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.type.SqlTypeTransforms;
 import org.apache.calcite.sql.util.SqlOperatorTables;
-import org.apache.calcite.sql.validate.SqlUserDefinedFunction;
 
 /**
  * The SQL functions column masks are written with, beyond standard SQL: each dialect renders them
- * as the warehouse's native equivalent. The gateway never evaluates them itself.
+ * as the warehouse's native equivalent. The gateway never evaluates them itself: a mask computed
+ * in the gateway would mean the clear value left the warehouse.
  */
 public final class MaskFunctions {
   /** The name masks call the hash function by (the policy model writes it as a plain string). */
@@ -58,5 +56,17 @@ public final class MaskFunctions {
     return call.getOperator() == SHA256_HEX
         || (call.getKind() == SqlKind.OTHER_FUNCTION
             && call.getOperator().getName().toUpperCase(Locale.ROOT).equals(SHA256_HEX_NAME));
+  }
+
+  /** SHA-256 hex in Java, the reference the warehouses' renderings are tested against. */
+  public static String sha256Hex(String text) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      // Every Java platform must provide SHA-256 (see MessageDigest's class documentation).
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
   }
 }

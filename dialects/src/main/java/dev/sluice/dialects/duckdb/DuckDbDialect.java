@@ -1,6 +1,8 @@
 package dev.sluice.dialects.duckdb;
 
+import dev.sluice.dialects.DecimalQuotients;
 import dev.sluice.dialects.MaskFunctions;
+import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlBasicFunction;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlFunction;
@@ -42,6 +44,12 @@ public final class DuckDbDialect extends DuckDBSqlDialect {
   @Override
   public void quoteStringLiteral(StringBuilder buf, String charsetName, String val) {
     super.quoteStringLiteral(buf, null, val);
+  }
+
+  // DuckDB divides DECIMALs in DOUBLE: see DecimalQuotients.
+  @Override
+  public RexNode prepareUnparse(RexNode rex) {
+    return DecimalQuotients.pinned(rex);
   }
 
   @Override
