@@ -9,6 +9,7 @@ import java.util.Optional;
 /** The whole gateway configuration, validated: what one YAML file describes. */
 public record GatewayConfig(
     ListenersConfig listeners,
+    AuthConfig auth,
     EngineConfig engine,
     List<WarehouseConfig> warehouses,
     VirtualSchemaConfig schema,
@@ -16,10 +17,29 @@ public record GatewayConfig(
 
   public GatewayConfig {
     requireNonNull(listeners, "listeners is null");
+    requireNonNull(auth, "auth is null");
     requireNonNull(engine, "engine is null");
     warehouses = List.copyOf(requireNonNull(warehouses, "warehouses is null"));
     requireNonNull(schema, "schema is null");
     users = List.copyOf(requireNonNull(users, "users is null"));
+  }
+
+  /** A configuration with the default {@link AuthConfig}. */
+  public GatewayConfig(
+      ListenersConfig listeners,
+      EngineConfig engine,
+      List<WarehouseConfig> warehouses,
+      VirtualSchemaConfig schema,
+      List<UserAccount> users) {
+    this(listeners, AuthConfig.defaults(), engine, warehouses, schema, users);
+  }
+
+  public GatewayConfig withListeners(ListenersConfig listeners) {
+    return new GatewayConfig(listeners, auth, engine, warehouses, schema, users);
+  }
+
+  public GatewayConfig withAuth(AuthConfig auth) {
+    return new GatewayConfig(listeners, auth, engine, warehouses, schema, users);
   }
 
   public Optional<WarehouseConfig> warehouse(String name) {
