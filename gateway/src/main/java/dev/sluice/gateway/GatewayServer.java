@@ -5,23 +5,35 @@ import static java.util.Objects.requireNonNull;
 import dev.sluice.dialects.Warehouse;
 import dev.sluice.dialects.duckdb.DuckDbConnectionSettings;
 import dev.sluice.gateway.auth.Authenticator;
+import dev.sluice.gateway.auth.LoginThrottle;
+import dev.sluice.gateway.auth.RequestAuthenticator;
+import dev.sluice.gateway.auth.TokenStore;
 import dev.sluice.gateway.catalog.Governance;
 import dev.sluice.gateway.catalog.PolicySource;
 import dev.sluice.gateway.catalog.VirtualCatalog;
+import dev.sluice.gateway.config.AuthConfig;
 import dev.sluice.gateway.config.VariableResolver;
 import dev.sluice.gateway.frontend.admin.PolicyReloadRoute;
 import dev.sluice.gateway.config.GatewayConfig;
+import dev.sluice.gateway.config.HttpListenerConfig;
 import dev.sluice.gateway.config.WarehouseConfig;
 import dev.sluice.gateway.engine.QueryEngine;
 import dev.sluice.gateway.frontend.avatica.AvaticaRoute;
 import dev.sluice.gateway.frontend.avatica.GatewayMeta;
+import dev.sluice.gateway.frontend.http.AuthTokenRoute;
+import dev.sluice.gateway.frontend.http.HttpAuthentication;
+import dev.sluice.gateway.frontend.http.HttpEndpoint;
 import dev.sluice.gateway.frontend.http.HttpServer;
 import dev.sluice.gateway.frontend.http.HttpServerConfig;
+import dev.sluice.gateway.frontend.http.ServerTls;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.calcite.avatica.remote.LocalService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,21 +78,32 @@ public final class GatewayServer implements AutoCloseable {
       engine = new QueryEngine(catalog, governance, config.engine());
       engine.start();
       meta = new GatewayMeta(engine);
-      Authenticator authenticator = new Authenticator(config.users());
+      RequestAuthenticator authenticator = requestAuthenticator();
       AvaticaRoute avatica = new AvaticaRoute(authenticator, new LocalService(meta));
-      PolicyReloadRoute reload =
-          new PolicyReloadRoute(authenticator, policySource, governance, config.policies().adminRoles());
-      httpServer =
-          new HttpServer(
-              HttpServerConfig.defaults(config.listeners().http().host(), config.listeners().http().port()),
-              List.of(avatica.endpoint(), reload.endpoint()));
+      List<HttpEndpoint> endpoints = new ArrayList<>();
+      endpoints.add(new HttpEndpoint(HttpMethod.POST, AvaticaRoute.PATH, avatica));
+      endpoints.addAll(new AuthTokenRoute(new HttpAuthentication(authenticator)).endpoints());
+      endpoints.add(
+          new PolicyReloadRoute(authenticator, policySource, governance, config.policies().adminRoles())
+              .endpoint());
+      HttpListenerConfig http = config.listeners().http();
+      Optional<SslContext> tls =
+          http.tls().map(files -> ServerTls.forServer(files.certificate(), files.privateKey(), "listeners.http.tls"));
+      httpServer = new HttpServer(HttpServerConfig.defaults(http.host(), http.port()), endpoints, tls);
       httpServer.start();
-      LOG.info(
-          "Sluice serves Avatica on http://{}:{}", config.listeners().http().host(), httpServer.port());
+      LOG.info("Sluice serves Avatica on {}://{}:{}", tls.isPresent() ? "https" : "http", http.host(), httpServer.port());
     } catch (RuntimeException e) {
       close();
       throw e;
     }
+  }
+
+  private RequestAuthenticator requestAuthenticator() {
+    AuthConfig auth = config.auth();
+    return new RequestAuthenticator(
+        new Authenticator(config.users()),
+        new TokenStore(auth.tokenTtl(), auth.maxTokens()),
+        new LoginThrottle(auth.maxFailedLogins(), auth.failedLoginWindow(), auth.lockout()));
   }
 
   private static Warehouse open(WarehouseConfig warehouse) {

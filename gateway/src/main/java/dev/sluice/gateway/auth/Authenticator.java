@@ -15,7 +15,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -85,6 +84,11 @@ public final class Authenticator {
     return verify(account, password) ? Optional.of(account.principal()) : Optional.empty();
   }
 
+  /** Whether {@code user} is a configured account. */
+  public boolean hasUser(String user) {
+    return accounts.containsKey(requireNonNull(user, "user is null"));
+  }
+
   /**
    * Authenticates the value of an HTTP {@code Authorization: Basic ...} header.
    *
@@ -93,21 +97,8 @@ public final class Authenticator {
    */
   public Principal authenticateBasic(String authorizationHeader) {
     requireNonNull(authorizationHeader, "authorizationHeader is null");
-    String header = authorizationHeader.strip();
-    if (header.length() < 6 || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-      throw failed();
-    }
-    String decoded;
-    try {
-      decoded = new String(Base64.getDecoder().decode(header.substring(6).strip()), UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw failed();
-    }
-    int colon = decoded.indexOf(':');
-    if (colon < 0) {
-      throw failed();
-    }
-    return authenticate(decoded.substring(0, colon), decoded.substring(colon + 1))
+    BasicCredentials credentials = BasicCredentials.parse(authorizationHeader).orElseThrow(Authenticator::failed);
+    return authenticate(credentials.user(), credentials.password())
         .orElseThrow(Authenticator::failed);
   }
 

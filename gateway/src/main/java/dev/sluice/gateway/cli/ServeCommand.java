@@ -93,9 +93,10 @@ public final class ServeCommand implements Callable<Integer> {
     int port = server.httpPort();
     System.out.println();
     System.out.println("Sluice is running.");
+    boolean tls = gatewayConfig.listeners().http().tls().isPresent();
     System.out.printf(
-        "  Avatica JDBC: jdbc:avatica:remote:url=http://%s:%d;serialization=protobuf;authentication=BASIC;avatica_user=USER;avatica_password=PASSWORD%n",
-        host, port);
+        "  Avatica JDBC: jdbc:avatica:remote:url=%s://%s:%d;serialization=protobuf;authentication=BASIC;avatica_user=USER;avatica_password=PASSWORD%s%n",
+        tls ? "https" : "http", host, port, tls ? ";truststore=TRUSTSTORE.p12;truststore_password=PASSWORD" : "");
     if (config == null) {
       System.out.println("  Demo users (password is <user>-demo): admin, max, mia, ana, act, sam");
       System.out.println("  Try:  ./sluice shell --user admin");

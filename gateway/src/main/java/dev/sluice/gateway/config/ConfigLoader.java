@@ -35,7 +35,7 @@ public final class ConfigLoader {
   public static final String DEMO_RESOURCE = "/dev/sluice/gateway/demo/demo.yaml";
 
   private static final List<String> TOP_LEVEL_KEYS =
-      List.of("listeners", "engine", "warehouses", "schema", "users", "policies");
+      List.of("listeners", "auth", "engine", "warehouses", "schema", "users", "policies");
 
   // The tree is walked by hand rather than data-bound because binding stops at the first error.
   // Duplicate keys fail the parse: silently keeping the last one would hide a mistake.
@@ -115,13 +115,14 @@ public final class ConfigLoader {
   private static Optional<GatewayConfig> bind(ObjectNode root, ConfigReader reader) {
     reader.checkKeys(root, "", TOP_LEVEL_KEYS);
     ListenersConfig listeners = ListenersBinder.bind(root, reader);
+    AuthConfig auth = AuthBinder.bind(root, reader);
     EngineConfig engine = EngineBinder.bind(root, reader);
     List<WarehouseConfig> warehouses = WarehousesBinder.bind(root, reader);
     Set<String> warehouseNames = WarehousesBinder.declaredNames(root);
     Optional<VirtualSchemaConfig> schema = VirtualSchemaBinder.bind(root, warehouseNames, reader);
     List<UserAccount> users = UsersBinder.bind(root, reader);
     PoliciesConfig policies = PoliciesBinder.bind(root, reader);
-    return schema.map(s -> new GatewayConfig(listeners, engine, warehouses, s, users, policies));
+    return schema.map(s -> new GatewayConfig(listeners, auth, engine, warehouses, s, users, policies));
   }
 
   private static String syntaxProblem(JsonProcessingException e) {

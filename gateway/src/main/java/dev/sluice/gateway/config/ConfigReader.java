@@ -3,12 +3,14 @@ package dev.sluice.gateway.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -19,6 +21,8 @@ import java.util.regex.Pattern;
 final class ConfigReader {
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");
+  // Units are required: a bare number would leave the reader guessing between seconds and millis.
+  private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})\\s*(ms|s|m|h)");
 
   /** One entry of a YAML mapping, with the key path of its value. */
   record Entry(String key, String path, JsonNode value) {}
@@ -178,6 +182,36 @@ final class ConfigReader {
     }
     problem(path, "expected an integer, got " + describe(node));
     return Optional.empty();
+  }
+
+  /** A positive duration written with its unit: {@code 250ms}, {@code 300s}, {@code 5m}, {@code 1h}. */
+  Optional<Duration> duration(JsonNode value, String path) {
+    Optional<String> text = string(value, path);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    Matcher matcher = DURATION.matcher(text.get().trim());
+    if (!matcher.matches()) {
+      problem(path, "expected a duration such as '300s', '5m' or '250ms', got '" + text.get() + "'");
+      return Optional.empty();
+    }
+    long amount = Long.parseLong(matcher.group(1));
+    Duration duration = switch (matcher.group(2)) {
+      case "ms" -> Duration.ofMillis(amount);
+      case "s" -> Duration.ofSeconds(amount);
+      case "m" -> Duration.ofMinutes(amount);
+      default -> Duration.ofHours(amount);
+    };
+    if (duration.isZero()) {
+      problem(path, "must be longer than zero");
+      return Optional.empty();
+    }
+    return Optional.of(duration);
+  }
+
+  /** The duration under {@code key}, or {@code defaultValue} when it is absent or invalid. */
+  Duration duration(ObjectNode object, String parent, String key, Duration defaultValue) {
+    return field(object, key).flatMap(value -> duration(value, path(parent, key))).orElse(defaultValue);
   }
 
   boolean bool(ObjectNode object, String parent, String key, boolean defaultValue) {

@@ -1,20 +1,15 @@
 package dev.sluice.gateway.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Binds {@code engine}: the query engine's limits and cache sizes. */
 final class EngineBinder {
   private static final String PATH = "engine";
   private static final List<String> KEYS =
       List.of("query_timeout", "default_frame_rows", "max_frame_rows", "plan_cache_size");
-  // Units are required: a bare number would leave the reader guessing between seconds and millis.
-  private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})\\s*(ms|s|m|h)");
   private static final int MAX_ROWS = 10_000_000;
 
   private EngineBinder() {}
@@ -27,7 +22,7 @@ final class EngineBinder {
     }
     ObjectNode node = engine.get();
     Duration queryTimeout = ConfigReader.field(node, "query_timeout")
-        .flatMap(value -> duration(value, ConfigReader.path(PATH, "query_timeout"), reader))
+        .flatMap(value -> reader.duration(value, ConfigReader.path(PATH, "query_timeout")))
         .orElse(EngineConfig.DEFAULT_QUERY_TIMEOUT);
     int defaultFrameRows =
         reader.integer(node, PATH, "default_frame_rows", EngineConfig.DEFAULT_FRAME_ROWS, 1, MAX_ROWS);
@@ -41,29 +36,5 @@ final class EngineBinder {
     int planCacheSize =
         reader.integer(node, PATH, "plan_cache_size", EngineConfig.DEFAULT_PLAN_CACHE_SIZE, 0, 1_000_000);
     return new EngineConfig(queryTimeout, defaultFrameRows, maxFrameRows, planCacheSize);
-  }
-
-  static Optional<Duration> duration(JsonNode value, String path, ConfigReader reader) {
-    Optional<String> text = reader.string(value, path);
-    if (text.isEmpty()) {
-      return Optional.empty();
-    }
-    Matcher matcher = DURATION.matcher(text.get().trim());
-    if (!matcher.matches()) {
-      reader.problem(path, "expected a duration such as '300s', '5m' or '250ms', got '" + text.get() + "'");
-      return Optional.empty();
-    }
-    long amount = Long.parseLong(matcher.group(1));
-    Duration duration = switch (matcher.group(2)) {
-      case "ms" -> Duration.ofMillis(amount);
-      case "s" -> Duration.ofSeconds(amount);
-      case "m" -> Duration.ofMinutes(amount);
-      default -> Duration.ofHours(amount);
-    };
-    if (duration.isZero()) {
-      reader.problem(path, "must be longer than zero");
-      return Optional.empty();
-    }
-    return Optional.of(duration);
   }
 }

@@ -9,6 +9,7 @@ import java.util.Optional;
 /** The whole gateway configuration, validated: what one YAML file describes. */
 public record GatewayConfig(
     ListenersConfig listeners,
+    AuthConfig auth,
     EngineConfig engine,
     List<WarehouseConfig> warehouses,
     VirtualSchemaConfig schema,
@@ -17,6 +18,7 @@ public record GatewayConfig(
 
   public GatewayConfig {
     requireNonNull(listeners, "listeners is null");
+    requireNonNull(auth, "auth is null");
     requireNonNull(engine, "engine is null");
     warehouses = List.copyOf(requireNonNull(warehouses, "warehouses is null"));
     requireNonNull(schema, "schema is null");
@@ -24,16 +26,30 @@ public record GatewayConfig(
     requireNonNull(policies, "policies is null");
   }
 
-  public GatewayConfig withPolicies(PoliciesConfig newPolicies) {
-    return new GatewayConfig(listeners, engine, warehouses, schema, users, newPolicies);
+  /** A configuration with the default {@link AuthConfig} and no policy file. */
+  public GatewayConfig(
+      ListenersConfig listeners,
+      EngineConfig engine,
+      List<WarehouseConfig> warehouses,
+      VirtualSchemaConfig schema,
+      List<UserAccount> users) {
+    this(listeners, AuthConfig.defaults(), engine, warehouses, schema, users, PoliciesConfig.none());
   }
 
   public GatewayConfig withListeners(ListenersConfig newListeners) {
-    return new GatewayConfig(newListeners, engine, warehouses, schema, users, policies);
+    return new GatewayConfig(newListeners, auth, engine, warehouses, schema, users, policies);
+  }
+
+  public GatewayConfig withAuth(AuthConfig newAuth) {
+    return new GatewayConfig(listeners, newAuth, engine, warehouses, schema, users, policies);
   }
 
   public GatewayConfig withEngine(EngineConfig newEngine) {
-    return new GatewayConfig(listeners, newEngine, warehouses, schema, users, policies);
+    return new GatewayConfig(listeners, auth, newEngine, warehouses, schema, users, policies);
+  }
+
+  public GatewayConfig withPolicies(PoliciesConfig newPolicies) {
+    return new GatewayConfig(listeners, auth, engine, warehouses, schema, users, newPolicies);
   }
 
   public Optional<WarehouseConfig> warehouse(String name) {

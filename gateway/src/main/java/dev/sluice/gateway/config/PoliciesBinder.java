@@ -21,7 +21,7 @@ final class PoliciesBinder {
     ObjectNode node = policies.get();
     Optional<String> file = reader.requiredNonBlankString(node, PATH, "file");
     Duration interval = ConfigReader.field(node, "reload_interval")
-        .flatMap(value -> EngineBinder.duration(value, ConfigReader.path(PATH, "reload_interval"), reader))
+        .flatMap(value -> reader.duration(value, ConfigReader.path(PATH, "reload_interval")))
         .orElse(PoliciesConfig.DEFAULT_RELOAD_INTERVAL);
     List<String> adminRoles = ConfigReader.field(node, "admin_roles").isPresent()
         ? reader.stringList(node, PATH, "admin_roles").stream()

@@ -1,6 +1,7 @@
 package dev.sluice.gateway.testing;
 
 import dev.sluice.gateway.GatewayServer;
+import dev.sluice.gateway.config.AuthConfig;
 import dev.sluice.gateway.config.ConfigLoader;
 import dev.sluice.gateway.config.EngineConfig;
 import dev.sluice.gateway.config.GatewayConfig;
@@ -64,7 +65,15 @@ public final class TestingGateway {
   /** The gateway every test may share; it is closed when the JVM exits. */
   public static synchronized GatewayServer shared() {
     if (shared == null) {
-      GatewayServer server = new GatewayServer(demoConfig());
+      // Every test of the JVM shares this gateway and the address 127.0.0.1, so a few tests that
+      // check wrong passwords must not lock the others out; lockouts have tests of their own.
+      AuthConfig defaults = AuthConfig.defaults();
+      GatewayServer server =
+          new GatewayServer(
+              demoConfig()
+                  .withAuth(
+                      new AuthConfig(
+                          defaults.tokenTtl(), defaults.maxTokens(), 1000, defaults.failedLoginWindow(), defaults.lockout())));
       server.start();
       Runtime.getRuntime().addShutdownHook(new Thread(server::close));
       shared = server;

@@ -3,18 +3,18 @@ package dev.sluice.gateway.frontend.admin;
 import static java.util.Objects.requireNonNull;
 
 import dev.sluice.gateway.GatewayException;
-import dev.sluice.gateway.auth.Authenticator;
+import dev.sluice.gateway.auth.RequestAuthenticator;
 import dev.sluice.gateway.catalog.Governance;
 import dev.sluice.gateway.catalog.PolicySource;
+import dev.sluice.gateway.frontend.http.HttpAuthentication;
 import dev.sluice.gateway.frontend.http.HttpEndpoint;
 import dev.sluice.gateway.frontend.http.HttpExchange;
 import dev.sluice.gateway.frontend.http.HttpRoute;
 import dev.sluice.policies.Principal;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code POST /admin/policies/reload}: re-reads the policy file now. Only principals holding one of
@@ -24,14 +24,14 @@ import java.util.List;
 public final class PolicyReloadRoute implements HttpRoute {
   public static final String PATH = "/admin/policies/reload";
 
-  private final Authenticator authenticator;
+  private final HttpAuthentication authentication;
   private final PolicySource source;
   private final Governance governance;
   private final List<String> adminRoles;
 
   public PolicyReloadRoute(
-      Authenticator authenticator, PolicySource source, Governance governance, List<String> adminRoles) {
-    this.authenticator = requireNonNull(authenticator, "authenticator is null");
+      RequestAuthenticator authenticator, PolicySource source, Governance governance, List<String> adminRoles) {
+    this.authentication = new HttpAuthentication(requireNonNull(authenticator, "authenticator is null"));
     this.source = requireNonNull(source, "source is null");
     this.governance = requireNonNull(governance, "governance is null");
     this.adminRoles = List.copyOf(requireNonNull(adminRoles, "adminRoles is null"));
@@ -43,16 +43,11 @@ public final class PolicyReloadRoute implements HttpRoute {
 
   @Override
   public void handle(HttpExchange exchange) {
-    Principal principal;
-    try {
-      principal = authenticator.authenticateBasic(exchange.headers().get(HttpHeaderNames.AUTHORIZATION));
-    } catch (GatewayException e) {
-      exchange.respondText(
-          HttpResponseStatus.UNAUTHORIZED,
-          e.getMessage(),
-          new DefaultHttpHeaders().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"sluice\""));
-      return;
+    Optional<Principal> authenticated = authentication.authenticate(exchange);
+    if (authenticated.isEmpty()) {
+      return; // already answered: 401 or 429
     }
+    Principal principal = authenticated.get();
     if (adminRoles.stream().noneMatch(principal::hasRole)) {
       exchange.respondText(HttpResponseStatus.FORBIDDEN, "Reloading policies needs one of the roles " + adminRoles);
       return;

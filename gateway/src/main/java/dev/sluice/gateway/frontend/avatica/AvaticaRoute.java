@@ -4,16 +4,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import dev.sluice.gateway.ErrorCode;
-import dev.sluice.gateway.GatewayException;
-import dev.sluice.gateway.auth.Authenticator;
+import dev.sluice.gateway.auth.RequestAuthenticator;
 import dev.sluice.gateway.frontend.avatica.AvaticaCallContext.CallContext;
+import dev.sluice.gateway.frontend.http.HttpAuthentication;
 import dev.sluice.gateway.frontend.http.HttpEndpoint;
 import dev.sluice.gateway.frontend.http.HttpExchange;
 import dev.sluice.gateway.frontend.http.HttpRoute;
 import dev.sluice.policies.Principal;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Optional;
@@ -29,7 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Avatica remote JDBC protocol on the gateway's HTTP listener: authenticates HTTP Basic, then
+ * The Avatica remote JDBC protocol on the gateway's HTTP listener: authenticates HTTP Basic or
+ * Bearer, then
  * hands the request to Avatica's protobuf or JSON handler over one {@link Service}.
  */
 public final class AvaticaRoute implements HttpRoute {
@@ -38,12 +36,12 @@ public final class AvaticaRoute implements HttpRoute {
 
   private static final Logger log = LoggerFactory.getLogger(AvaticaRoute.class);
 
-  private final Authenticator authenticator;
+  private final HttpAuthentication authentication;
   private final ProtobufHandler protobufHandler;
   private final JsonHandler jsonHandler;
 
-  public AvaticaRoute(Authenticator authenticator, Service service) {
-    this.authenticator = requireNonNull(authenticator, "authenticator is null");
+  public AvaticaRoute(RequestAuthenticator authenticator, Service service) {
+    this.authentication = new HttpAuthentication(requireNonNull(authenticator, "authenticator is null"));
     requireNonNull(service, "service is null");
     this.protobufHandler =
         new ProtobufHandler(service, new ProtobufTranslationImpl(), NoopMetricsSystem.getInstance()) {
@@ -102,7 +100,7 @@ public final class AvaticaRoute implements HttpRoute {
 
   @Override
   public void handle(HttpExchange exchange) {
-    Optional<Principal> principal = authenticate(exchange);
+    Optional<Principal> principal = authentication.authenticate(exchange);
     if (principal.isEmpty()) {
       return;
     }
@@ -131,26 +129,6 @@ public final class AvaticaRoute implements HttpRoute {
           "application/octet-stream",
           response.getResponse());
     }
-  }
-
-  // Answers 401 with a Basic challenge itself when the caller is not authenticated.
-  private Optional<Principal> authenticate(HttpExchange exchange) {
-    String authorization = exchange.headers().get(HttpHeaderNames.AUTHORIZATION);
-    if (authorization == null) {
-      exchange.respondText(HttpResponseStatus.UNAUTHORIZED, "Authentication required", challenge());
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(authenticator.authenticateBasic(authorization));
-    } catch (GatewayException e) {
-      log.debug("Avatica authentication failed from {}", exchange.remoteAddress());
-      exchange.respondText(HttpResponseStatus.UNAUTHORIZED, e.getMessage(), challenge());
-      return Optional.empty();
-    }
-  }
-
-  private static HttpHeaders challenge() {
-    return new DefaultHttpHeaders().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"sluice\"");
   }
 
   private static int firstNonWhitespace(byte[] body) {

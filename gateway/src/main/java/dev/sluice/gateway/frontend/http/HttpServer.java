@@ -14,9 +14,11 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +41,7 @@ public final class HttpServer implements AutoCloseable {
 
   private final HttpServerConfig config;
   private final HttpRouter router;
+  private final Optional<SslContext> tls;
 
   // Guarded by this.
   private State state = State.NEW;
@@ -48,8 +51,21 @@ public final class HttpServer implements AutoCloseable {
   private Channel serverChannel;
 
   public HttpServer(HttpServerConfig config, List<HttpEndpoint> endpoints) {
+    this(config, endpoints, Optional.empty());
+  }
+
+  /**
+   * A listener that, with {@code tls}, speaks only HTTPS: a plain-HTTP request gets a fixed 400
+   * answer and its connection is closed, without reaching any route.
+   */
+  public HttpServer(HttpServerConfig config, List<HttpEndpoint> endpoints, Optional<SslContext> tls) {
     this.config = requireNonNull(config, "config is null");
     this.router = new HttpRouter(List.copyOf(requireNonNull(endpoints, "endpoints is null")));
+    this.tls = requireNonNull(tls, "tls is null");
+  }
+
+  public boolean tls() {
+    return tls.isPresent();
   }
 
   /** Binds the listener; does nothing if already started. */
@@ -80,6 +96,7 @@ public final class HttpServer implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel channel) {
+                    tls.ifPresent(context -> channel.pipeline().addLast(new TlsOnlyHandler(context)));
                     channel
                         .pipeline()
                         .addLast(new HttpServerCodec())
@@ -103,7 +120,7 @@ public final class HttpServer implements AutoCloseable {
           e);
     }
     state = State.STARTED;
-    log.info("HTTP listening on {}:{}", config.host(), port());
+    log.info("{} listening on {}:{}", tls.isPresent() ? "HTTPS" : "HTTP", config.host(), port());
   }
 
   /** The port actually bound, which differs from the configured one when that was 0. */

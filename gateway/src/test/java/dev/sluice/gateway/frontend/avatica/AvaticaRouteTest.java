@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import dev.sluice.gateway.auth.Authenticator;
+import dev.sluice.gateway.auth.LoginThrottle;
+import dev.sluice.gateway.auth.RequestAuthenticator;
+import dev.sluice.gateway.auth.TokenStore;
 import dev.sluice.gateway.frontend.avatica.AvaticaCallContext.CallContext;
 import dev.sluice.gateway.frontend.http.HttpEndpoint;
 import dev.sluice.gateway.frontend.http.HttpServer;
@@ -57,7 +60,13 @@ class AvaticaRouteTest {
                     MAX.roles(),
                     MAX.attributes()),
                 new UserAccount("mia", new UserAccount.PlainSecret("mia-demo"), MIA.roles(), MIA.attributes())));
-    AvaticaRoute avatica = new AvaticaRoute(authenticator, new LocalService(meta));
+    AvaticaRoute avatica =
+        new AvaticaRoute(
+            new RequestAuthenticator(
+                authenticator,
+                new TokenStore(Duration.ofHours(1), 100),
+                new LoginThrottle(100, Duration.ofMinutes(5), Duration.ofMinutes(5))),
+            new LocalService(meta));
     server =
         new HttpServer(
             HttpServerConfig.defaults("127.0.0.1", 0),
