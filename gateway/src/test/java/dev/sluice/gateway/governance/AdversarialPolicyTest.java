@@ -88,8 +88,8 @@ class AdversarialPolicyTest {
   @ParameterizedTest
   @ValueSource(strings = {
       "SELECT COUNT(*) FROM cdp.customers WHERE email = ?",
-      "SELECT COUNT(*) FROM cdp.customers WHERE LOWER(TRIM(email)) = LOWER(TRIM(?))",
-      "SELECT COUNT(*) FROM cdp.customers WHERE email LIKE '%' || SUBSTRING(? FROM 2 FOR 8) || '%'"})
+      "SELECT COUNT(*) FROM cdp.customers WHERE LOWER(TRIM(email)) = LOWER(TRIM(CAST(? AS VARCHAR(200))))",
+      "SELECT COUNT(*) FROM cdp.customers WHERE email LIKE '%' || SUBSTRING(CAST(? AS VARCHAR(200)) FROM 2 FOR 8) || '%'"})
   void comparingAMaskedColumnWithAClearValueFindsNothing(String sql) throws SQLException {
     assertThat(((Number) rows("max", sql, clearEmailOf42).get(0).get(0)).longValue()).isZero();
   }

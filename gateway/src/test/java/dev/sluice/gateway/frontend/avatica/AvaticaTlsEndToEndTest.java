@@ -95,11 +95,12 @@ class AvaticaTlsEndToEndTest {
             + certificates.avaticaTrustProperties();
     try (Connection connection = DriverManager.getConnection(url);
         Statement statement = connection.createStatement();
-        ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM cdp.customers")) {
-      // Which principal a token carries is checked against a recording Meta in
-      // AvaticaAuthenticationTest; here it is the whole path over TLS.
+        ResultSet rs = statement.executeQuery(
+            "SELECT COUNT(*), COUNT(CASE WHEN region <> 'EU' THEN 1 END) FROM cdp.customers")) {
+      // The token carries mia's principal, row filter included: only EU customers.
       assertThat(rs.next()).isTrue();
-      assertThat(rs.getLong(1)).isEqualTo(TestingGateway.CUSTOMERS);
+      assertThat(rs.getLong(1)).isPositive().isLessThan(TestingGateway.CUSTOMERS);
+      assertThat(rs.getLong(2)).isZero();
     }
   }
 
