@@ -12,6 +12,7 @@ import org.apache.calcite.sql.SqlFunctionCategory;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.SqlWriter;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.InferTypes;
 import org.apache.calcite.sql.type.OperandTypes;
@@ -46,8 +47,32 @@ public final class MaskFunctions {
           // its own on purpose, so a plan that would compute a mask in the gateway cannot run.
           SqlFunctionCategory.STRING);
 
+  /** The name of {@link #MASKED}, the barrier every masked value is wrapped in. */
+  public static final String MASKED_NAME = "SLUICE_MASKED";
+
+  /**
+   * {@code SLUICE_MASKED(x)}: {@code x} itself, rendered by every dialect as just {@code (x)}. It
+   * marks a masked value so that only a warehouse can compute it: the gateway has no
+   * implementation, so a plan that would evaluate a mask in the gateway (after fetching the clear
+   * value) fails instead of running. Declared non-deterministic so the planner never tries to
+   * constant-fold it.
+   */
+  public static final SqlFunction MASKED =
+      new SqlFunction(
+          MASKED_NAME,
+          SqlKind.OTHER_FUNCTION,
+          ReturnTypes.ARG0,
+          null,
+          OperandTypes.ANY,
+          SqlFunctionCategory.SYSTEM) {
+        @Override
+        public boolean isDeterministic() {
+          return false;
+        }
+      };
+
   /** The mask functions, to chain with the standard operator table when validating SQL. */
-  public static final SqlOperatorTable OPERATORS = SqlOperatorTables.of(SHA256_HEX);
+  public static final SqlOperatorTable OPERATORS = SqlOperatorTables.of(SHA256_HEX, MASKED);
 
   private MaskFunctions() {}
 
@@ -56,6 +81,20 @@ public final class MaskFunctions {
     return call.getOperator() == SHA256_HEX
         || (call.getKind() == SqlKind.OTHER_FUNCTION
             && call.getOperator().getName().toUpperCase(Locale.ROOT).equals(SHA256_HEX_NAME));
+  }
+
+  /**
+   * Renders {@link #MASKED} as its parenthesized operand and returns true, or returns false for
+   * any other call; every dialect calls this first in {@code unparseCall}.
+   */
+  public static boolean unparseMasked(SqlWriter writer, SqlCall call) {
+    if (!call.getOperator().getName().equalsIgnoreCase(MASKED_NAME)) {
+      return false;
+    }
+    SqlWriter.Frame frame = writer.startList("(", ")");
+    call.operand(0).unparse(writer, 0, 0);
+    writer.endList(frame);
+    return true;
   }
 
   /** SHA-256 hex in Java, the reference the warehouses' renderings are tested against. */

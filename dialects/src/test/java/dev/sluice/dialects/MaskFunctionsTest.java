@@ -43,6 +43,23 @@ class MaskFunctionsTest {
   }
 
   @Test
+  void theMaskedBarrierRendersAsItsOperandButCannotRunInTheGateway() throws Exception {
+    RelNode plan = plan("SELECT SLUICE_MASKED(UPPER(x)) AS m FROM (VALUES ('a'), ('b')) AS t(x)");
+    assertThatThrownBy(() -> {
+          try (PreparedStatement statement = RelRunners.run(plan);
+              ResultSet resultSet = statement.executeQuery()) {
+            resultSet.next();
+          }
+        })
+        .isNotNull();
+    org.apache.calcite.sql.SqlNode parsed =
+        org.apache.calcite.sql.parser.SqlParser.create("SELECT SLUICE_MASKED(UPPER(x)) FROM t").parseQuery();
+    assertThat(parsed.toSqlString(dev.sluice.dialects.duckdb.DuckDbDialect.INSTANCE).getSql())
+        .contains("(UPPER(\"X\"))")
+        .doesNotContain("SLUICE_MASKED");
+  }
+
+  @Test
   void calciteCannotRunTheFunctionItselfSoMasksStayInTheWarehouse() throws Exception {
     RelNode plan =
         plan(

@@ -54,6 +54,9 @@ public final class DuckDbDialect extends DuckDBSqlDialect {
 
   @Override
   public void unparseCall(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
+    if (MaskFunctions.unparseMasked(writer, call)) {
+      return;
+    }
     if (MaskFunctions.isSha256Hex(call)) {
       // DuckDB strings are UTF-8 and its sha256() returns lower-case hex: exactly the function.
       SHA256.createCall(call.getParserPosition(), call.getOperandList())

@@ -98,6 +98,9 @@ public final class PostgresDialect extends PostgresqlSqlDialect {
 
   @Override
   public void unparseCall(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
+    if (MaskFunctions.unparseMasked(writer, call)) {
+      return;
+    }
     if (MaskFunctions.isSha256Hex(call)) {
       // sha256() hashes bytea, not text: take the text's UTF-8 bytes whatever the database
       // encoding is, and hex-encode the digest (encode's 'hex' is lower-case).
