@@ -11,6 +11,7 @@ import dev.sluice.gateway.auth.TokenStore;
 import dev.sluice.gateway.catalog.Governance;
 import dev.sluice.gateway.catalog.PolicySource;
 import dev.sluice.gateway.catalog.VirtualCatalog;
+import dev.sluice.gateway.catalog.WarehouseConnector;
 import dev.sluice.gateway.config.AuthConfig;
 import dev.sluice.gateway.config.VariableResolver;
 import dev.sluice.gateway.frontend.admin.PolicyReloadRoute;
@@ -69,7 +70,7 @@ public final class GatewayServer implements AutoCloseable {
     }
     try {
       for (WarehouseConfig warehouse : config.warehouses()) {
-        warehouses.add(open(warehouse));
+        warehouses.add(WarehouseConnector.open(warehouse));
       }
       VirtualCatalog catalog = VirtualCatalog.build(config.schema(), warehouses);
       policySource = new PolicySource(config.policies(), variables);
@@ -104,24 +105,6 @@ public final class GatewayServer implements AutoCloseable {
         new Authenticator(config.users()),
         new TokenStore(auth.tokenTtl(), auth.maxTokens()),
         new LoginThrottle(auth.maxFailedLogins(), auth.failedLoginWindow(), auth.lockout()));
-  }
-
-  private static Warehouse open(WarehouseConfig warehouse) {
-    if (!"duckdb".equals(warehouse.dialect())) {
-      throw new GatewayException(
-          ErrorCode.CONFIGURATION_ERROR,
-          "warehouses." + warehouse.name() + ".dialect: " + warehouse.dialect() + " is not supported yet");
-    }
-    Path path = Path.of(warehouse.setting("path").orElseThrow());
-    boolean readOnly = Boolean.parseBoolean(warehouse.setting("read_only").orElse("true"));
-    try {
-      return new DuckDbConnectionSettings(path, readOnly, warehouse.poolSize()).open(warehouse.name());
-    } catch (SQLException | RuntimeException e) {
-      throw new GatewayException(
-          ErrorCode.WAREHOUSE_UNAVAILABLE,
-          "Cannot open warehouse " + warehouse.name() + " (" + path + "): " + e.getMessage(),
-          e);
-    }
   }
 
   /** The port the HTTP listener (Avatica) is bound to; differs from the configured one when that was 0. */

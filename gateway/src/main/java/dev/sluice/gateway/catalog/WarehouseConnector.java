@@ -1,0 +1,46 @@
+package dev.sluice.gateway.catalog;
+
+import dev.sluice.dialects.Warehouse;
+import dev.sluice.dialects.duckdb.DuckDbConnectionSettings;
+import dev.sluice.gateway.ErrorCode;
+import dev.sluice.gateway.GatewayException;
+import dev.sluice.gateway.config.WarehouseConfig;
+import java.nio.file.Path;
+import java.sql.SQLException;
+
+/** Opens a configured warehouse with its dialect's connection settings and real driver. */
+public final class WarehouseConnector {
+  private WarehouseConnector() {}
+
+  public static Warehouse open(WarehouseConfig warehouse) {
+    try {
+      return switch (warehouse.dialect()) {
+        case "duckdb" -> duckDb(warehouse);
+        default -> throw new GatewayException(
+            ErrorCode.CONFIGURATION_ERROR,
+            "warehouses." + warehouse.name() + ".dialect: " + warehouse.dialect() + " is not supported yet");
+      };
+    } catch (SQLException | RuntimeException e) {
+      if (e instanceof GatewayException gateway) {
+        throw gateway;
+      }
+      throw new GatewayException(
+          ErrorCode.WAREHOUSE_UNAVAILABLE,
+          "Cannot open warehouse " + warehouse.name() + " (" + warehouse.dialect() + "): " + e.getMessage(),
+          e);
+    }
+  }
+
+  private static Warehouse duckDb(WarehouseConfig warehouse) throws SQLException {
+    Path path = Path.of(warehouse.setting("path").orElseThrow());
+    boolean readOnly = Boolean.parseBoolean(warehouse.setting("read_only").orElse("true"));
+    try {
+      return new DuckDbConnectionSettings(path, readOnly, warehouse.poolSize()).open(warehouse.name());
+    } catch (IllegalArgumentException e) {
+      throw new GatewayException(
+          ErrorCode.WAREHOUSE_UNAVAILABLE,
+          "Cannot open warehouse " + warehouse.name() + " (" + path + "): " + e.getMessage(),
+          e);
+    }
+  }
+}
