@@ -3,8 +3,6 @@ package dev.sluice.gateway.engine;
 import dev.sluice.gateway.ErrorCode;
 import dev.sluice.gateway.GatewayException;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.calcite.linq4j.Enumerator;
 
@@ -12,13 +10,10 @@ import org.apache.calcite.linq4j.Enumerator;
  * Streams the rows of a query that spans warehouses, evaluated by Calcite's compiled enumerable
  * code over each warehouse's pushdown cursor.
  */
-final class FederatedCursor implements QueryCursor {
+final class FederatedCursor extends StreamingCursor {
   private final Enumerator<Object> enumerator;
   private final AtomicBoolean cancelFlag;
   private final int columnCount;
-  private volatile StopReason stopReason;
-  private boolean done;
-  private boolean closed;
 
   FederatedCursor(Enumerator<Object> enumerator, AtomicBoolean cancelFlag, int columnCount) {
     this.enumerator = enumerator;
@@ -27,73 +22,35 @@ final class FederatedCursor implements QueryCursor {
   }
 
   @Override
-  public synchronized List<Object[]> fetch(int maxRows) {
-    if (stopReason != null) {
-      close();
-      throw stopReason.exception();
-    }
-    if (done) {
-      return List.of();
-    }
-    List<Object[]> rows = new ArrayList<>(Math.min(maxRows, 16_384));
-    try {
-      while (rows.size() < maxRows) {
-        if (!enumerator.moveNext()) {
-          done = true;
-          close();
-          break;
-        }
-        Object current = enumerator.current();
-        rows.add(columnCount == 1 && !(current instanceof Object[])
-            ? new Object[] {current}
-            : (Object[]) current);
-      }
-    } catch (RuntimeException e) {
-      close();
-      if (stopReason != null) {
-        throw stopReason.exception();
-      }
-      SQLException sql = cause(e, SQLException.class);
-      if (sql != null) {
-        throw Warehouses.failure("(federated)", sql);
-      }
-      throw new GatewayException(
-          ErrorCode.INTERNAL_ERROR, "The gateway failed while combining warehouse results", e);
-    }
-    return rows;
+  boolean advance() {
+    return enumerator.moveNext();
   }
 
   @Override
-  public synchronized boolean done() {
-    return done;
+  Object[] row() {
+    Object current = enumerator.current();
+    // Calcite returns single-column rows as the bare value.
+    return columnCount == 1 && !(current instanceof Object[]) ? new Object[] {current} : (Object[]) current;
   }
 
   @Override
-  public void cancel() {
-    stop(StopReason.canceled());
-  }
-
-  void stop(StopReason reason) {
-    if (stopReason == null) {
-      stopReason = reason;
-    }
+  void interrupt() {
     cancelFlag.set(true);
   }
 
   @Override
-  public synchronized void close() {
-    if (!closed) {
-      closed = true;
-      enumerator.close();
-    }
+  void release() {
+    enumerator.close();
   }
 
-  private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
-    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (type.isInstance(c)) {
-        return type.cast(c);
+  @Override
+  RuntimeException failure(Exception e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause instanceof SQLException sql) {
+        return Warehouses.failure("(federated)", sql);
       }
     }
-    return null;
+    return new GatewayException(
+        ErrorCode.INTERNAL_ERROR, "The gateway failed while combining warehouse results", e);
   }
 }

@@ -6,13 +6,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Streams a whole-pushdown query's rows straight from the warehouse's JDBC cursor. */
-final class JdbcCursor implements QueryCursor {
+final class JdbcCursor extends StreamingCursor {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcCursor.class);
 
   private final String warehouse;
@@ -20,9 +19,6 @@ final class JdbcCursor implements QueryCursor {
   private final PreparedStatement statement;
   private final ResultSet resultSet;
   private final ColumnReader[] readers;
-  private volatile StopReason stopReason;
-  private boolean done;
-  private boolean closed;
 
   JdbcCursor(
       String warehouse,
@@ -38,54 +34,21 @@ final class JdbcCursor implements QueryCursor {
   }
 
   @Override
-  public synchronized List<Object[]> fetch(int maxRows) {
-    if (stopReason != null) {
-      close();
-      throw stopReason.exception();
-    }
-    if (done) {
-      return List.of();
-    }
-    List<Object[]> rows = new ArrayList<>(Math.min(maxRows, 16_384));
-    try {
-      while (rows.size() < maxRows) {
-        if (!resultSet.next()) {
-          done = true;
-          close();
-          break;
-        }
-        Object[] row = new Object[readers.length];
-        for (int i = 0; i < readers.length; i++) {
-          row[i] = readers[i].read(resultSet, i + 1);
-        }
-        rows.add(row);
-      }
-    } catch (SQLException e) {
-      close();
-      StopReason reason = stopReason;
-      if (reason != null) {
-        throw reason.exception();
-      }
-      throw Warehouses.failure(warehouse, e);
-    }
-    return rows;
+  boolean advance() throws SQLException {
+    return resultSet.next();
   }
 
   @Override
-  public synchronized boolean done() {
-    return done;
+  Object[] row() throws SQLException {
+    Object[] row = new Object[readers.length];
+    for (int i = 0; i < readers.length; i++) {
+      row[i] = readers[i].read(resultSet, i + 1);
+    }
+    return row;
   }
 
   @Override
-  public void cancel() {
-    stop(StopReason.canceled());
-  }
-
-  /** Stops the statement from any thread; not synchronized so it can interrupt a blocked fetch. */
-  void stop(StopReason reason) {
-    if (stopReason == null) {
-      stopReason = reason;
-    }
+  void interrupt() {
     try {
       statement.cancel();
     } catch (SQLException | RuntimeException e) {
@@ -94,14 +57,18 @@ final class JdbcCursor implements QueryCursor {
   }
 
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
+  void release() {
     closeQuietly(resultSet);
     closeQuietly(statement);
     closeQuietly(connection);
+  }
+
+  @Override
+  RuntimeException failure(Exception e) {
+    if (e instanceof SQLException sql) {
+      return Warehouses.failure(warehouse, sql);
+    }
+    return new GatewayException(ErrorCode.INTERNAL_ERROR, "Reading warehouse " + warehouse + " failed", e);
   }
 
   private void closeQuietly(AutoCloseable resource) {
@@ -111,5 +78,4 @@ final class JdbcCursor implements QueryCursor {
       LOG.debug("Closing a {} resource failed: {}", warehouse, e.toString());
     }
   }
-
 }

@@ -172,23 +172,6 @@ class DemoPoliciesTest {
   }
 
   List<List<Object>> rows(String user, String sql, Object... params) throws SQLException {
-    try (Connection connection = TestingGateway.connect(server, "protobuf", user);
-        PreparedStatement statement = connection.prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) {
-        statement.setObject(i + 1, params[i]);
-      }
-      try (ResultSet rs = statement.executeQuery()) {
-        List<List<Object>> rows = new ArrayList<>();
-        int n = rs.getMetaData().getColumnCount();
-        while (rs.next()) {
-          List<Object> row = new ArrayList<>();
-          for (int i = 1; i <= n; i++) {
-            row.add(rs.getObject(i));
-          }
-          rows.add(row);
-        }
-        return rows;
-      }
-    }
+    return AdversarialPolicyTest.rowsAs(user, sql, params);
   }
 }
