@@ -32,7 +32,11 @@ import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Optional;
 import org.apache.calcite.avatica.remote.LocalService;
@@ -50,6 +54,10 @@ public final class GatewayServer implements AutoCloseable {
   private final VariableResolver variables;
   private final List<Warehouse> warehouses = new ArrayList<>();
   private PolicySource policySource;
+  private ScheduledExecutorService reaper;
+  /** A result set nobody fetched from for this long holds a warehouse connection for nothing. */
+  static final Duration ABANDONED_CURSOR = Duration.ofMinutes(5);
+  static final Duration ABANDONED_CONNECTION = Duration.ofMinutes(30);
   private QueryEngine engine;
   private GatewayMeta meta;
   private HttpServer httpServer;
@@ -79,6 +87,14 @@ public final class GatewayServer implements AutoCloseable {
       engine = new QueryEngine(catalog, governance, config.engine());
       engine.start();
       meta = new GatewayMeta(engine);
+      GatewayMeta avaticaMeta = meta;
+      reaper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "sluice-avatica-reaper");
+        thread.setDaemon(true);
+        return thread;
+      });
+      reaper.scheduleWithFixedDelay(
+          () -> avaticaMeta.closeIdle(ABANDONED_CURSOR, ABANDONED_CONNECTION), 30, 30, TimeUnit.SECONDS);
       RequestAuthenticator authenticator = requestAuthenticator();
       AvaticaRoute avatica = new AvaticaRoute(authenticator, new LocalService(meta));
       List<HttpEndpoint> endpoints = new ArrayList<>();
@@ -115,6 +131,11 @@ public final class GatewayServer implements AutoCloseable {
     return httpServer.port();
   }
 
+  /** Closes abandoned Avatica result sets and connections now (the reaper does it every 30 s). */
+  public synchronized int closeAbandoned(Duration cursorIdle, Duration connectionIdle) {
+    return meta == null ? 0 : meta.closeIdle(cursorIdle, connectionIdle);
+  }
+
   public synchronized QueryEngine engine() {
     return engine;
   }
@@ -128,6 +149,10 @@ public final class GatewayServer implements AutoCloseable {
     if (httpServer != null) {
       httpServer.close();
       httpServer = null;
+    }
+    if (reaper != null) {
+      reaper.shutdownNow();
+      reaper = null;
     }
     if (policySource != null) {
       policySource.close();

@@ -8,6 +8,7 @@ import dev.sluice.gateway.engine.QueryCursor;
 import dev.sluice.gateway.engine.QueryEngine;
 import dev.sluice.gateway.engine.QueryPlan;
 import dev.sluice.policies.Principal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Calendar;
@@ -374,6 +375,7 @@ public final class GatewayMeta extends MetaImpl {
       throw new GatewayException(
           ErrorCode.NO_SUCH_STATEMENT, "No open connection " + id + ": reconnect");
     }
+    state.touch();
     return state;
   }
 
@@ -432,10 +434,46 @@ public final class GatewayMeta extends MetaImpl {
     final Principal principal;
     final Map<Integer, StatementState> statements = new ConcurrentHashMap<>();
     final ConnectionPropertiesImpl properties = new ConnectionPropertiesImpl();
+    volatile long lastUsedNanos = System.nanoTime();
 
     ConnectionState(Principal principal) {
       this.principal = principal;
     }
+
+    void touch() {
+      lastUsedNanos = System.nanoTime();
+    }
+  }
+
+  /**
+   * Closes what clients abandoned. Avatica runs over stateless HTTP, so a client that vanished
+   * (crash, network loss, a tool that never closes) is only visible as silence: an open result
+   * set idle for {@code cursorIdle} is closed, which cancels its warehouse statement and returns
+   * the warehouse connection to its pool; a connection idle for {@code connectionIdle} is
+   * forgotten with all its statements.
+   */
+  public int closeIdle(Duration cursorIdle, Duration connectionIdle) {
+    long now = System.nanoTime();
+    int closed = 0;
+    for (Map.Entry<String, ConnectionState> entry : connections.entrySet()) {
+      long idle = now - entry.getValue().lastUsedNanos;
+      if (idle > connectionIdle.toNanos()) {
+        connections.remove(entry.getKey());
+        entry.getValue().statements.values().forEach(StatementState::close);
+        closed++;
+      } else if (idle > cursorIdle.toNanos()) {
+        for (StatementState statement : entry.getValue().statements.values()) {
+          if (statement.cursor != null) {
+            statement.closeCursor();
+            closed++;
+          }
+        }
+      }
+    }
+    if (closed > 0) {
+      LOG.info("Closed {} abandoned Avatica result sets or connections", closed);
+    }
+    return closed;
   }
 
   private static final class StatementState {

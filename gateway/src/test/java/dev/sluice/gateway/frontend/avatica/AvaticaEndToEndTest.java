@@ -154,6 +154,27 @@ class AvaticaEndToEndTest {
   }
 
   @Test
+  void anAbandonedResultSetIsClosedAndReleasesItsWarehouseConnection() throws Exception {
+    try (Connection connection = TestingGateway.connect(server, "protobuf", "admin");
+        Statement statement = connection.createStatement()) {
+      statement.setFetchSize(1_000);
+      ResultSet rs = statement.executeQuery("SELECT order_id FROM cdp.purchases");
+      assertThat(rs.next()).isTrue();
+      assertThat(activeConnections("dw")).isEqualTo(1);
+      // The client goes silent; the reaper finds the result set idle.
+      Thread.sleep(20);
+      assertThat(server.closeAbandoned(Duration.ofMillis(1), Duration.ofHours(1))).isPositive();
+      assertThat(activeConnections("dw")).isZero();
+      assertThatThrownBy(() -> {
+        while (rs.next()) {
+          // the next frame is refused
+        }
+        // The stock driver surfaces a failed fetch as its own runtime exception.
+      }).hasMessageContaining("no open result set");
+    }
+  }
+
+  @Test
   void queryTimeoutCancelsTheWarehouseStatement() throws Exception {
     try (GatewayServer slow =
         new GatewayServer(TestingGateway.withTimeout(TestingGateway.demoConfig(), Duration.ofMillis(500)))) {
