@@ -60,7 +60,12 @@ public final class Corpus {
     if (configured.isPresent()) {
       return Path.of(configured.get());
     }
-    for (String candidate : List.of("../../shared/corpus/audience.sql", "../shared/corpus/audience.sql")) {
+    // The shared corpus beside the repository is the live one; the copy in the test resources
+    // (refreshed with it) keeps a clean clone's build self-contained.
+    for (String candidate : List.of(
+        "../../shared/corpus/audience.sql",
+        "../shared/corpus/audience.sql",
+        "src/test/resources/corpus/audience.sql")) {
       Path path = Path.of(candidate);
       if (Files.isRegularFile(path)) {
         return path;
