@@ -24,7 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * answers the driver's SSL request with "no", removes the startup parameters only Redshift knows
  * (PostgreSQL refuses a session with unknown ones), and then relays bytes unchanged both ways.
  */
-final class StartupParameterShim implements Closeable {
+public final class StartupParameterShim implements Closeable {
   /** The startup parameters the Redshift driver sends that PostgreSQL 16 rejects. */
   static final Set<String> REDSHIFT_ONLY_PARAMETERS =
       Set.of("driver_version", "os_version", "client_protocol_version");
@@ -44,7 +44,7 @@ final class StartupParameterShim implements Closeable {
   }
 
   /** Listens on 127.0.0.1 on a free port and relays every connection to {@code upstream}. */
-  static StartupParameterShim start(InetSocketAddress upstream) throws IOException {
+  public static StartupParameterShim start(InetSocketAddress upstream) throws IOException {
     ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     StartupParameterShim shim = new StartupParameterShim(upstream, listener);
     Thread acceptor = new Thread(shim::acceptLoop, "startup-parameter-shim");
@@ -53,12 +53,12 @@ final class StartupParameterShim implements Closeable {
     return shim;
   }
 
-  int port() {
+  public int port() {
     return listener.getLocalPort();
   }
 
   /** The parameters removed from each startup message so far, to show the shim did its job. */
-  List<Map<String, String>> removedParameters() {
+  public List<Map<String, String>> removedParameters() {
     return List.copyOf(removed);
   }
 
