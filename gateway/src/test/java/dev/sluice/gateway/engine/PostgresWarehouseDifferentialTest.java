@@ -6,14 +6,20 @@ import dev.sluice.dialects.Warehouse;
 import dev.sluice.dialects.duckdb.DuckDbConnectionSettings;
 import dev.sluice.dialects.postgresql.TestingPostgres;
 import dev.sluice.gateway.GatewayServer;
+import dev.sluice.gateway.config.ConfigLoader;
 import dev.sluice.gateway.config.GatewayConfig;
-import dev.sluice.gateway.config.WarehouseConfig;
+import dev.sluice.gateway.config.HttpListenerConfig;
+import dev.sluice.gateway.config.ListenersConfig;
+import dev.sluice.gateway.config.VariableResolver;
 import dev.sluice.gateway.demo.DemoDataGenerator;
 import dev.sluice.gateway.testing.Corpus;
 import dev.sluice.gateway.testing.ReferenceDatabase;
 import dev.sluice.gateway.testing.TestingGateway;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -36,7 +42,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.postgresql.PGConnection;
 
 /**
- * The demo with its {@code dw} warehouse on a real PostgreSQL (the same rows, copied from the
+ * The demo as demo-postgres.yaml configures it, {@code dw} on a real PostgreSQL (the same rows, copied from the
  * DuckDB demo file) while {@code lake} stays on DuckDB: every corpus query, cross-engine joins
  * included, answers as DuckDB does over the virtual views, with {@code dialect: postgresql}
  * through pgjdbc.
@@ -73,19 +79,22 @@ class PostgresWarehouseDifferentialTest {
     }
   }
 
-  private GatewayServer start(String dialect, int port) {
-    GatewayConfig config = TestingGateway.demoConfig(demo -> {
-      List<WarehouseConfig> warehouses = new ArrayList<>();
-      for (WarehouseConfig warehouse : demo.warehouses()) {
-        warehouses.add(warehouse.name().equals("dw")
-            ? new WarehouseConfig("dw", dialect, 4, Map.of(
-                "host", "127.0.0.1", "port", Integer.toString(port), "database", "postgres",
-                // The embedded server trusts local connections: the password is not checked.
-                "user", "postgres", "password", "unused", "ssl_mode", "disable"))
-            : warehouse);
-      }
-      return demo.withWarehouses(warehouses);
-    });
+  /** The checked-in demo-postgres.yaml, pointed at the embedded server, on a free port. */
+  private GatewayServer start(String dialect, int port) throws IOException {
+    String yaml;
+    try (InputStream in = ConfigLoader.class.getResourceAsStream("/dev/sluice/gateway/demo/demo-postgres.yaml")) {
+      yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    yaml = yaml.replace("port: 5432 ", "port: " + port + " ").replace("dialect: postgresql", "dialect: " + dialect);
+    GatewayConfig config = ConfigLoader.parse(yaml, "demo-postgres.yaml", VariableResolver.of(Map.of(
+            "SLUICE_DATA_DIR", TestingGateway.demoDirectory().toString(),
+            "PG_HOST", "127.0.0.1",
+            "PG_DATABASE", "postgres",
+            "PG_USER", "postgres",
+            // The embedded server trusts local connections: the password is not checked.
+            "PG_PASSWORD", "unused")))
+        .withListeners(new ListenersConfig(new HttpListenerConfig("127.0.0.1", 0)));
+    assertThat(config.warehouse("dw").orElseThrow().dialect()).isEqualTo(dialect);
     GatewayServer server = new GatewayServer(config);
     server.start();
     return server;
