@@ -2,11 +2,14 @@ package dev.sluice.gateway.catalog;
 
 import dev.sluice.dialects.Warehouse;
 import dev.sluice.dialects.duckdb.DuckDbConnectionSettings;
+import dev.sluice.dialects.postgresql.PostgresConnectionSettings;
+import dev.sluice.dialects.redshift.RedshiftConnectionSettings;
 import dev.sluice.gateway.ErrorCode;
 import dev.sluice.gateway.GatewayException;
 import dev.sluice.gateway.config.WarehouseConfig;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.Optional;
 
 /** Opens a configured warehouse with its dialect's connection settings and real driver. */
 public final class WarehouseConnector {
@@ -16,6 +19,8 @@ public final class WarehouseConnector {
     try {
       return switch (warehouse.dialect()) {
         case "duckdb" -> duckDb(warehouse);
+        case "postgresql" -> postgres(warehouse);
+        case "redshift" -> redshift(warehouse);
         default -> throw new GatewayException(
             ErrorCode.CONFIGURATION_ERROR,
             "warehouses." + warehouse.name() + ".dialect: " + warehouse.dialect() + " is not supported yet");
@@ -42,5 +47,38 @@ public final class WarehouseConnector {
           "Cannot open warehouse " + warehouse.name() + " (" + path + "): " + e.getMessage(),
           e);
     }
+  }
+
+  // The binder validated and completed these settings, so every required one is present.
+  private static Warehouse postgres(WarehouseConfig warehouse) {
+    return new PostgresConnectionSettings(
+            required(warehouse, "host"),
+            Integer.parseInt(required(warehouse, "port")),
+            required(warehouse, "database"),
+            required(warehouse, "user"),
+            required(warehouse, "password"),
+            required(warehouse, "ssl_mode"),
+            warehouse.poolSize())
+        .open(warehouse.name());
+  }
+
+  private static Warehouse redshift(WarehouseConfig warehouse) {
+    return new RedshiftConnectionSettings(
+            required(warehouse, "host"),
+            Integer.parseInt(required(warehouse, "port")),
+            required(warehouse, "database"),
+            required(warehouse, "user"),
+            warehouse.setting("password"),
+            warehouse.setting("iam_profile"),
+            required(warehouse, "ssl_mode"),
+            warehouse.poolSize())
+        .open(warehouse.name());
+  }
+
+  private static String required(WarehouseConfig warehouse, String key) {
+    Optional<String> value = warehouse.setting(key);
+    return value.orElseThrow(() -> new GatewayException(
+        ErrorCode.CONFIGURATION_ERROR,
+        "warehouses." + warehouse.name() + "." + warehouse.dialect() + "." + key + " is required"));
   }
 }

@@ -48,6 +48,10 @@ public record GatewayConfig(
     return new GatewayConfig(listeners, auth, newEngine, warehouses, schema, users, policies);
   }
 
+  public GatewayConfig withWarehouses(List<WarehouseConfig> newWarehouses) {
+    return new GatewayConfig(listeners, auth, engine, newWarehouses, schema, users, policies);
+  }
+
   public GatewayConfig withPolicies(PoliciesConfig newPolicies) {
     return new GatewayConfig(listeners, auth, engine, warehouses, schema, users, newPolicies);
   }

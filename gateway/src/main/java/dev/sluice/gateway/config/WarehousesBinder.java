@@ -2,6 +2,8 @@ package dev.sluice.gateway.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.dialects.postgresql.PostgresConnectionSettings;
+import dev.sluice.dialects.redshift.RedshiftConnectionSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -14,7 +16,7 @@ import java.util.Set;
 final class WarehousesBinder {
   private static final String PATH = "warehouses";
   static final List<String> DIALECTS = List.of("duckdb", "postgresql", "redshift", "databricks");
-  private static final Set<String> SUPPORTED_DIALECTS = Set.of("duckdb");
+  private static final List<String> SUPPORTED_DIALECTS = List.of("duckdb", "postgresql", "redshift");
   private static final int DEFAULT_POOL_SIZE = 8;
 
   private WarehousesBinder() {}
@@ -66,9 +68,12 @@ final class WarehousesBinder {
       return Optional.empty();
     }
     String settingsPath = ConfigReader.path(entry.path(), dialect.get());
-    Map<String, String> settings = dialect.get().equals("duckdb")
-        ? duckDbSettings(node.get(), settingsPath, reader)
-        : otherSettings(node.get(), dialect.get(), settingsPath, reader);
+    Map<String, String> settings = switch (dialect.get()) {
+      case "duckdb" -> duckDbSettings(node.get(), settingsPath, reader);
+      case "postgresql" -> ServerSettingsBinder.postgres(node.get(), settingsPath, reader);
+      case "redshift" -> ServerSettingsBinder.redshift(node.get(), settingsPath, reader);
+      default -> otherSettings(node.get(), dialect.get(), settingsPath, reader);
+    };
     return Optional.of(new WarehouseConfig(entry.key(), dialect.get(), poolSize, settings));
   }
 
@@ -85,7 +90,8 @@ final class WarehousesBinder {
     }
     if (!SUPPORTED_DIALECTS.contains(dialect.get())) {
       // Still a known dialect: its settings are bound so they are checked for syntax already.
-      reader.problem(dialectPath, "dialect " + dialect.get() + " is not supported yet (supported: duckdb)");
+      reader.problem(dialectPath, "dialect " + dialect.get() + " is not supported yet (supported: "
+          + String.join(", ", SUPPORTED_DIALECTS) + ")");
     }
     return dialect;
   }

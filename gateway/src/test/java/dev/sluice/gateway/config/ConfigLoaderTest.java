@@ -149,7 +149,9 @@ class ConfigLoaderTest {
               - warehouses.dw.pool_size: must be between 1 and 1000, got 0
               - warehouses.dw.duckdb.path: is required
               - warehouses.dw.duckdb.read_only: expected true or false, got 'maybe'
-              - warehouses.pg.dialect: dialect postgresql is not supported yet (supported: duckdb)
+              - warehouses.pg.postgresql.database: is required
+              - warehouses.pg.postgresql.user: is required
+              - warehouses.pg.postgresql.password_env: is required
               - warehouses.bad-name: invalid name 'bad-name': use letters, digits and underscores, \
             starting with a letter or underscore
               - warehouses.bad-name.dialect: unknown dialect 'oracle' \
@@ -295,19 +297,58 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void keepsSettingsOfUnsupportedDialectsButRejectsThem() {
+  void bindsPostgresAndRedshiftSettingsWithPasswordsFromTheEnvironment() {
     String yaml = MINIMAL.replace("warehouses:\n", """
         warehouses:
+          pg:
+            dialect: postgresql
+            postgresql: { host: db.example.com, database: cdp, user: sluice, password_env: PG_PASSWORD }
           rs:
             dialect: redshift
             pool_size: 4
-            redshift: { host: example.com, port: 5439, password: "${RS_PASSWORD}" }
+            redshift:
+              host: example.com
+              database: dev
+              user: analyst
+              iam_profile: cdp-readonly
+        """);
+
+    GatewayConfig config =
+        ConfigLoader.parse(yaml, "test.yaml", VariableResolver.of(Map.of("PG_PASSWORD", "hunter2")));
+
+    assertThat(config.warehouses()).contains(
+        new WarehouseConfig("pg", "postgresql", 8, Map.of("host", "db.example.com", "port", "5432",
+            "database", "cdp", "user", "sluice", "password", "hunter2", "ssl_mode", "prefer")),
+        new WarehouseConfig("rs", "redshift", 4, Map.of("host", "example.com", "port", "5439",
+            "database", "dev", "user", "analyst", "iam_profile", "cdp-readonly", "ssl_mode", "verify-full")));
+    assertThat(config.warehouses().toString()).doesNotContain("hunter2");
+  }
+
+  @Test
+  void reportsBadPostgresAndRedshiftSettingsWithTheirPaths() {
+    String yaml = MINIMAL.replace("warehouses:\n", """
+        warehouses:
+          pg:
+            dialect: postgresql
+            postgresql: { host: db, database: cdp, user: u, password_env: PG_PASSWORD, ssl_mode: maybe, pasword: x }
+          rs:
+            dialect: redshift
+            redshift: { host: example.com, port: 99999, database: dev, user: u, password_env: RS_PASSWORD, iam_profile: p }
+          rs2:
+            dialect: redshift
+            redshift: { host: example.com, database: dev, user: u }
         """);
 
     assertThatThrownBy(() -> parse(yaml)).hasMessage("""
         Invalid configuration test.yaml:
-          - warehouses.rs.dialect: dialect redshift is not supported yet (supported: duckdb)
-          - warehouses.rs.redshift.password: environment variable RS_PASSWORD is not set""");
+          - warehouses.pg.postgresql.pasword: unknown key \
+        (expected one of host, port, database, user, password_env, ssl_mode)
+          - warehouses.pg.postgresql.password_env: environment variable PG_PASSWORD is not set
+          - warehouses.pg.postgresql.ssl_mode: unknown SSL mode 'maybe' \
+        (expected one of disable, allow, prefer, require, verify-ca, verify-full)
+          - warehouses.rs.redshift.port: must be between 1 and 65535, got 99999
+          - warehouses.rs.redshift: set either password_env or iam_profile, not both
+          - warehouses.rs2.redshift: one of password_env or iam_profile is required""");
   }
 
   @Test

@@ -93,12 +93,12 @@ class CorpusDifferentialTest {
   }
 
   /** Ordered when the outermost query ends with ORDER BY (after the last closing parenthesis). */
-  private static boolean isOrdered(String sql) {
+  static boolean isOrdered(String sql) {
     String upper = sql.toUpperCase(Locale.ROOT);
     return upper.substring(upper.lastIndexOf(')') + 1).contains("ORDER BY");
   }
 
-  private static List<List<Object>> normalize(List<List<Object>> rows) {
+  static List<List<Object>> normalize(List<List<Object>> rows) {
     List<List<Object>> result = new ArrayList<>(rows.size());
     for (List<Object> row : rows) {
       List<Object> normalized = new ArrayList<>(row.size());
@@ -136,7 +136,7 @@ class CorpusDifferentialTest {
     return value;
   }
 
-  private static List<List<Object>> sorted(List<List<Object>> rows) {
+  static List<List<Object>> sorted(List<List<Object>> rows) {
     List<List<Object>> copy = new ArrayList<>(rows);
     copy.sort(Comparator.comparing(Object::toString));
     return copy;

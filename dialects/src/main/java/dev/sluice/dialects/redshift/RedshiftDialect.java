@@ -1,0 +1,97 @@
+package dev.sluice.dialects.redshift;
+
+import dev.sluice.dialects.DecimalQuotients;
+import dev.sluice.dialects.MaskFunctions;
+import java.util.List;
+import java.util.Locale;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.SqlBasicFunction;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlFunction;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlSetOperator;
+import org.apache.calcite.sql.SqlWriter;
+import org.apache.calcite.sql.dialect.RedshiftSqlDialect;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.type.OperandTypes;
+import org.apache.calcite.sql.type.ReturnTypes;
+
+/**
+ * The SQL dialect Sluice renders pushdown SQL in for Amazon Redshift warehouses: Calcite's {@link
+ * RedshiftSqlDialect} (LIMIT/OFFSET, float8/int2 casts, no GROUP BY literals, no aliased VALUES)
+ * plus the mask functions and the quirks below.
+ */
+public final class RedshiftDialect extends RedshiftSqlDialect {
+  public static final RedshiftDialect INSTANCE = new RedshiftDialect();
+
+  // Rendering-only operators: Redshift's own functions, never offered to client SQL.
+  private static final SqlFunction SHA2 =
+      SqlBasicFunction.create("SHA2", ReturnTypes.VARCHAR, OperandTypes.ANY_ANY);
+  private static final SqlFunction CONCAT =
+      SqlBasicFunction.create("CONCAT", ReturnTypes.VARCHAR, OperandTypes.ANY_ANY);
+
+  private RedshiftDialect() {
+    super(DEFAULT_CONTEXT);
+  }
+
+  // Redshift's NUMERIC division picks its own result scale: see DecimalQuotients.
+  @Override
+  public RexNode prepareUnparse(RexNode rex) {
+    return DecimalQuotients.pinned(rex);
+  }
+
+  @Override
+  public void unparseCall(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
+    if (MaskFunctions.unparseMasked(writer, call)) {
+      return;
+    }
+    SqlParserPos pos = call.getParserPosition();
+    if (MaskFunctions.isSha256Hex(call)) {
+      // SHA2(text, 256) hashes the text's UTF-8 bytes (Redshift strings are UTF-8) and returns
+      // lower-case hex: exactly the function.
+      SHA2.createCall(pos, call.operand(0), SqlLiteral.createExactNumeric("256", pos))
+          .unparse(writer, leftPrec, rightPrec);
+      return;
+    }
+    if (isAllIntersectOrExcept(call)) {
+      // Redshift rejects INTERSECT ALL and EXCEPT ALL; dropping ALL would change the answer.
+      throw new UnsupportedOperationException(
+          "Amazon Redshift does not support " + call.getOperator().getName().toUpperCase(Locale.ROOT)
+              + "; the query cannot be pushed down to a Redshift warehouse");
+    }
+    if (isVariadicConcat(call)) {
+      // Redshift's CONCAT takes exactly two arguments: nest them (NULL in, NULL out, as CONCAT).
+      nestedConcat(call.getOperandList(), pos).unparse(writer, leftPrec, rightPrec);
+      return;
+    }
+    if (call.getKind() == SqlKind.CONCAT_WITH_NULL) {
+      // PostgreSQL-style CONCAT skips NULLs; Redshift's CONCAT returns NULL instead.
+      throw new UnsupportedOperationException(
+          "Amazon Redshift has no NULL-ignoring CONCAT; the query cannot be pushed down to a"
+              + " Redshift warehouse");
+    }
+    super.unparseCall(writer, call, leftPrec, rightPrec);
+  }
+
+  static boolean isAllIntersectOrExcept(SqlCall call) {
+    return call.getOperator() instanceof SqlSetOperator setOperator
+        && setOperator.isAll()
+        && (call.getKind() == SqlKind.INTERSECT || call.getKind() == SqlKind.EXCEPT);
+  }
+
+  private static boolean isVariadicConcat(SqlCall call) {
+    return call.getKind() == SqlKind.OTHER_FUNCTION
+        && call.getOperator().getName().equalsIgnoreCase("CONCAT")
+        && call.operandCount() > 2;
+  }
+
+  private static SqlNode nestedConcat(List<SqlNode> operands, SqlParserPos pos) {
+    SqlNode result = operands.get(0);
+    for (SqlNode operand : operands.subList(1, operands.size())) {
+      result = CONCAT.createCall(pos, result, operand);
+    }
+    return result;
+  }
+}
