@@ -12,7 +12,7 @@ import org.apache.calcite.linq4j.Enumerator;
  * Streams the rows of a query that spans warehouses, evaluated by Calcite's compiled enumerable
  * code over each warehouse's pushdown cursor.
  */
-final class FederatedCursor implements QueryCursor {
+final class FederatedCursor implements RowCursor {
   private final Enumerator<Object> enumerator;
   private final AtomicBoolean cancelFlag;
   private final int columnCount;

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Streams a whole-pushdown query's rows straight from the warehouse's JDBC cursor. */
-final class JdbcCursor implements QueryCursor {
+final class JdbcCursor implements RowCursor {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcCursor.class);
 
   private final String warehouse;

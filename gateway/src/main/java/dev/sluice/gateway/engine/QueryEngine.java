@@ -39,13 +39,20 @@ public final class QueryEngine implements AutoCloseable {
   private final Governance governance;
   private final EngineConfig config;
   private final QueryPlanner planner;
+  private final StrictPushdown strictPushdown;
   private final Cache<PlanKey, QueryPlan> planCache;
   private ScheduledExecutorService timeouts;
 
   public QueryEngine(VirtualCatalog catalog, Governance governance, EngineConfig config) {
+    this(catalog, governance, config, StrictPushdown.none());
+  }
+
+  public QueryEngine(
+      VirtualCatalog catalog, Governance governance, EngineConfig config, StrictPushdown strictPushdown) {
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.governance = requireNonNull(governance, "governance is null");
     this.config = requireNonNull(config, "config is null");
+    this.strictPushdown = requireNonNull(strictPushdown, "strictPushdown is null");
     this.planner = new QueryPlanner(catalog);
     this.planCache = CacheBuilder.newBuilder().maximumSize(config.planCacheSize()).build();
   }
@@ -84,6 +91,8 @@ public final class QueryEngine implements AutoCloseable {
       return cached;
     }
     QueryPlan plan = planner.plan(sql, view);
+    // Before caching, so a refused plan is planned (and refused) again rather than kept.
+    strictPushdown.check(plan);
     planCache.put(key, plan);
     return plan;
   }
@@ -103,14 +112,15 @@ public final class QueryEngine implements AutoCloseable {
     Parameters.check(plan.parameterTypes(), parameters);
     List<Object> jdbcParameters = Parameters.jdbcValues(plan.parameterTypes(), parameters);
     Duration timeout = effectiveTimeout(clientTimeout);
+    QueryAttribution attribution = QueryAttribution.newQuery(principal.user());
     QueryPlan.Execution execution = plan.execution();
     if (execution instanceof QueryPlan.WholePushdown whole) {
-      return pushdownCursor(plan, whole.pushdown(), jdbcParameters, timeout);
+      return pushdownCursor(plan, whole.pushdown(), jdbcParameters, timeout, attribution);
     }
     if (execution instanceof QueryPlan.Federated federated) {
-      return federatedCursor(plan, federated, jdbcParameters, timeout);
+      return federatedCursor(plan, federated, jdbcParameters, timeout, attribution);
     }
-    return explainCursor(plan);
+    return withoutTimeout(explainCursor(plan), attribution);
   }
 
   private Duration effectiveTimeout(Optional<Duration> clientTimeout) {
@@ -121,7 +131,7 @@ public final class QueryEngine implements AutoCloseable {
         .orElse(configured);
   }
 
-  private QueryCursor explainCursor(QueryPlan plan) {
+  private RowCursor explainCursor(QueryPlan plan) {
     List<Object[]> rows = new ArrayList<>();
     for (String line : plan.explainText().split("\n")) {
       rows.add(new Object[] {line});
@@ -130,7 +140,11 @@ public final class QueryEngine implements AutoCloseable {
   }
 
   private QueryCursor pushdownCursor(
-      QueryPlan plan, QueryPlan.Pushdown pushdown, List<Object> parameters, Duration timeout) {
+      QueryPlan plan,
+      QueryPlan.Pushdown pushdown,
+      List<Object> parameters,
+      Duration timeout,
+      QueryAttribution attribution) {
     Warehouse warehouse =
         catalog
             .warehouse(pushdown.warehouse())
@@ -141,9 +155,10 @@ public final class QueryEngine implements AutoCloseable {
     PreparedStatement statement = null;
     try {
       connection = warehouse.dataSource().getConnection();
+      // The comment is added here, not in the plan: plans are cached and shared by every user.
       statement =
           connection.prepareStatement(
-              pushdown.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+              attribution.attach(pushdown.sql()), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
       statement.setFetchSize(config.defaultFrameRows());
       List<Integer> order = pushdown.parameterOrder();
       for (int i = 0; i < order.size(); i++) {
@@ -165,7 +180,7 @@ public final class QueryEngine implements AutoCloseable {
       }
       JdbcCursor cursor =
           new JdbcCursor(warehouse.name(), connection, statement, resultSet, plan.columns());
-      return withTimeout(cursor, timeout, cursor::stop);
+      return withTimeout(cursor, timeout, cursor::stop, attribution);
     } catch (SQLException e) {
       closeQuietly(statement);
       closeQuietly(connection);
@@ -178,7 +193,14 @@ public final class QueryEngine implements AutoCloseable {
   }
 
   private QueryCursor federatedCursor(
-      QueryPlan plan, QueryPlan.Federated federated, List<Object> parameters, Duration timeout) {
+      QueryPlan plan,
+      QueryPlan.Federated federated,
+      List<Object> parameters,
+      Duration timeout,
+      QueryAttribution attribution) {
+    // Limitation: the pushdown SQL of a federated plan is a constant inside Calcite's generated
+    // code, which runs it on the warehouse's shared data source, so those statements carry no
+    // attribution comment. The query id still identifies the execution in the gateway.
     AtomicBoolean cancelFlag = new AtomicBoolean();
     FederatedDataContext context =
         new FederatedDataContext(
@@ -187,7 +209,7 @@ public final class QueryEngine implements AutoCloseable {
       Enumerable<Object> enumerable = federated.bindable().bind(context);
       Enumerator<Object> enumerator = enumerable.enumerator();
       FederatedCursor cursor = new FederatedCursor(enumerator, cancelFlag, plan.columns().size());
-      return withTimeout(cursor, timeout, cursor::stop);
+      return withTimeout(cursor, timeout, cursor::stop, attribution);
     } catch (RuntimeException e) {
       Throwable cause = e;
       while (cause.getCause() != null && cause.getCause() != cause) {
@@ -201,9 +223,15 @@ public final class QueryEngine implements AutoCloseable {
   }
 
   /** Arms the query timeout for the rest of the cursor's life (fetching included). */
-  private QueryCursor withTimeout(QueryCursor cursor, Duration timeout, Consumer<StopReason> stop) {
+  private QueryCursor withTimeout(
+      RowCursor cursor, Duration timeout, Consumer<StopReason> stop, QueryAttribution attribution) {
     ScheduledFuture<?> timer = schedule(timeout, () -> stop.accept(StopReason.timedOut(timeout)));
     return new QueryCursor() {
+      @Override
+      public String queryId() {
+        return attribution.queryId();
+      }
+
       @Override
       public List<Object[]> fetch(int maxRows) {
         List<Object[]> rows = cursor.fetch(maxRows);
@@ -226,6 +254,36 @@ public final class QueryEngine implements AutoCloseable {
       @Override
       public void close() {
         timer.cancel(false);
+        cursor.close();
+      }
+    };
+  }
+
+  /** Rows the gateway already holds (EXPLAIN): nothing runs, so nothing can time out. */
+  private static QueryCursor withoutTimeout(RowCursor cursor, QueryAttribution attribution) {
+    return new QueryCursor() {
+      @Override
+      public String queryId() {
+        return attribution.queryId();
+      }
+
+      @Override
+      public List<Object[]> fetch(int maxRows) {
+        return cursor.fetch(maxRows);
+      }
+
+      @Override
+      public boolean done() {
+        return cursor.done();
+      }
+
+      @Override
+      public void cancel() {
+        cursor.cancel();
+      }
+
+      @Override
+      public void close() {
         cursor.close();
       }
     };
