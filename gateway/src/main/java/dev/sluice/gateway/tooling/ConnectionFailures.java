@@ -28,8 +28,9 @@ public final class ConnectionFailures {
           + ": the host name does not resolve. Check the spelling of the host (or server hostname) "
           + "and that this machine's DNS can see it.";
     }
-    if (find(failure, SSLException.class) != null) {
-      return "TLS problem: " + rootMessage(find(failure, SSLException.class))
+    if (find(failure, SSLException.class) != null
+        || allMessages(failure).toLowerCase(Locale.ROOT).contains("does not support ssl")) {
+      return "TLS problem: " + rootMessage(failure)
           + ". Check the SSL mode, that the server offers TLS, and that its certificate is trusted here.";
     }
     if (find(failure, ConnectException.class) != null || find(failure, NoRouteToHostException.class) != null) {
@@ -38,7 +39,9 @@ public final class ConnectionFailures {
     }
     if (find(failure, TimeoutException.class) != null
         || find(failure, SocketTimeoutException.class) != null
-        || find(failure, SQLTimeoutException.class) != null) {
+        || find(failure, SQLTimeoutException.class) != null
+        // pgjdbc's loginTimeout gives up with only this message, no timeout exception type.
+        || allMessages(failure).toLowerCase(Locale.ROOT).contains("timed out")) {
       return "Timed out: the warehouse did not answer in time. Check the host and port, that the "
           + "network path (VPN, firewall, private link) is open, and that the warehouse is not suspended.";
     }
