@@ -10,15 +10,18 @@ import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The explanations {@code sluice check} gives, for the real exceptions the PostgreSQL driver
- * throws against a real (embedded) PostgreSQL, a closed port, a silent port and a bad host name.
+ * {@code check}'s explanations for the real exceptions the PostgreSQL driver throws (against an
+ * embedded PostgreSQL, a closed port, a silent port and a bad host name), and {@code discover}'s
+ * metadata reading on PostgreSQL. Both commands reach PostgreSQL through these same classes once
+ * the gateway opens {@code dialect: postgresql} warehouses.
  */
-class ConnectionFailuresTest {
+class PostgresToolingTest {
   private static EmbeddedPostgres postgres;
 
   @BeforeAll
@@ -29,6 +32,11 @@ class ConnectionFailuresTest {
       statement.execute("CREATE ROLE reader LOGIN");
       statement.execute("CREATE SCHEMA private");
       statement.execute("CREATE TABLE private.secrets (id INT)");
+      statement.execute("CREATE SCHEMA shop");
+      statement.execute("CREATE TABLE shop.order_lines (order_id BIGINT, line INT, sku TEXT NOT NULL, "
+          + "amount NUMERIC(12,2), PRIMARY KEY (order_id, line))");
+      statement.execute("INSERT INTO shop.order_lines SELECT i, 1, 'sku' || i, i FROM generate_series(1, 500) i");
+      statement.execute("ANALYZE shop.order_lines");
     }
   }
 
@@ -89,6 +97,26 @@ class ConnectionFailuresTest {
       assertThat(explainQuery(connection, "SELECT * FROM \"private\".\"secrets\" WHERE 1 = 0"))
           .startsWith("No permission: ERROR: permission denied for schema private")
           .contains("grant USAGE on the schema and SELECT on its tables");
+    }
+  }
+
+  @Test
+  void discoveryReadsColumnsKeysAndTheRowEstimate() throws Exception {
+    try (Connection connection = connect("postgres", "postgres")) {
+      List<DiscoveredTable> tables = new SchemaDiscovery(connection, "postgresql").tables("shop");
+      assertThat(tables).hasSize(1);
+      DiscoveredTable table = tables.get(0);
+      assertThat(table.name()).isEqualTo("order_lines");
+      assertThat(table.columns()).extracting(DiscoveredTable.Column::name)
+          .containsExactly("order_id", "line", "sku", "amount");
+      assertThat(table.columns()).extracting(DiscoveredTable.Column::type)
+          .containsExactly("int8", "int4", "text", "numeric");
+      assertThat(table.primaryKey()).containsExactly("order_id", "line");
+      assertThat(table.approximateRows()).contains(500L);
+      assertThat(DraftSchemaYaml.render("pg", "shop", tables))
+          .contains("primary_key: [order_id, line]")
+          .contains("sku: sku   # text NOT NULL")
+          .contains("about 500 rows");
     }
   }
 
