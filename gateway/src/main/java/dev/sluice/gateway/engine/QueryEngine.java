@@ -198,13 +198,16 @@ public final class QueryEngine implements AutoCloseable {
       List<Object> parameters,
       Duration timeout,
       QueryAttribution attribution) {
-    // Limitation: the pushdown SQL of a federated plan is a constant inside Calcite's generated
-    // code, which runs it on the warehouse's shared data source, so those statements carry no
-    // attribution comment. The query id still identifies the execution in the gateway.
     AtomicBoolean cancelFlag = new AtomicBoolean();
+    // The generated code's pushdown SQL is a constant; it reaches the warehouses through the data
+    // sources under this execution's root, which add the attribution comment.
     FederatedDataContext context =
         new FederatedDataContext(
-            catalog.physicalRoot(), catalog.typeFactory(), plan.parameterTypes(), parameters, cancelFlag);
+            catalog.physicalRootWith(dataSource -> AttributingDataSource.wrap(dataSource, attribution)),
+            catalog.typeFactory(),
+            plan.parameterTypes(),
+            parameters,
+            cancelFlag);
     try {
       Enumerable<Object> enumerable = federated.bindable().bind(context);
       Enumerator<Object> enumerator = enumerable.enumerator();

@@ -81,6 +81,25 @@ class QueryAttributionTest {
   }
 
   @Test
+  void federatedPushdownsAreAttributedToo() {
+    String sql = "SELECT c.region, COUNT(*) FROM cdp.customers c "
+        + "JOIN cdp.propensity_scores p ON c.customer_id = p.customer_id WHERE p.bread > ? GROUP BY c.region";
+    QueryPlan plan = engine.prepare(MIA, sql);
+    assertThat(plan.execution()).isInstanceOf(QueryPlan.Federated.class);
+    int before = dw.statements().size();
+    String queryId;
+    try (QueryCursor cursor = engine.execute(MIA, plan, List.of(0.5), Optional.empty())) {
+      while (!cursor.done()) {
+        cursor.fetch(1000);
+      }
+      queryId = cursor.queryId();
+    }
+    List<String> sent = dw.statements().subList(before, dw.statements().size());
+    assertThat(sent).isNotEmpty().allSatisfy(statement ->
+        assertThat(statement).startsWith("/* sluice query_id=" + queryId + " user=mia */ SELECT"));
+  }
+
+  @Test
   void userNamesCannotCloseTheCommentOrInjectSql() {
     String hostile = "eve */ DROP TABLE x; --\n/*";
     String comment = new QueryAttribution("id", hostile).comment();

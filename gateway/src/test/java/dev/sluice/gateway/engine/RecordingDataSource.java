@@ -9,8 +9,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 
 /**
- * A warehouse data source that remembers the SQL text of every statement prepared on its
- * connections: DuckDB keeps no query history, so tests read what the warehouse received here.
+ * A warehouse data source that remembers the SQL text of every statement prepared or executed on
+ * its connections: DuckDB keeps no query history, so tests read what the warehouse received here.
  */
 final class RecordingDataSource {
   private final DataSource dataSource;
@@ -38,7 +38,18 @@ final class RecordingDataSource {
         && args != null && args[0] instanceof String sql) {
       statements.add(sql);
     }
-    return invoke(connection, method, args);
+    Object result = invoke(connection, method, args);
+    if (method.getName().equals("createStatement")) {
+      return proxy(java.sql.Statement.class, result, this::statementCall);
+    }
+    return result;
+  }
+
+  private Object statementCall(Object statement, Method method, Object[] args) throws Throwable {
+    if (method.getName().startsWith("execute") && args != null && args.length > 0 && args[0] instanceof String sql) {
+      statements.add(sql);
+    }
+    return invoke(statement, method, args);
   }
 
   private interface Call {
