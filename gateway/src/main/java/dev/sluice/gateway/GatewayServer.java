@@ -19,6 +19,7 @@ import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.gateway.config.HttpListenerConfig;
 import dev.sluice.gateway.config.WarehouseConfig;
 import dev.sluice.gateway.engine.QueryEngine;
+import dev.sluice.gateway.engine.StrictPushdown;
 import dev.sluice.gateway.frontend.avatica.AvaticaRoute;
 import dev.sluice.gateway.frontend.avatica.GatewayMeta;
 import dev.sluice.gateway.frontend.http.AuthTokenRoute;
@@ -84,7 +85,7 @@ public final class GatewayServer implements AutoCloseable {
       policySource = new PolicySource(config.policies(), variables);
       Governance governance = new Governance(catalog, policySource.load());
       policySource.watch(governance);
-      engine = new QueryEngine(catalog, governance, config.engine());
+      engine = new QueryEngine(catalog, governance, config.engine(), StrictPushdown.of(config.warehouses()));
       engine.start();
       meta = new GatewayMeta(engine);
       GatewayMeta avaticaMeta = meta;

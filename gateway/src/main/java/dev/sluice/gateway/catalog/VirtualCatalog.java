@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.adapter.jdbc.JdbcConvention;
 import org.apache.calcite.adapter.jdbc.JdbcSchema;
@@ -220,6 +222,39 @@ public final class VirtualCatalog {
 
   public SchemaPlus physicalRoot() {
     return physicalRoot;
+  }
+
+  /**
+   * A root holding only the warehouse schemas, each reading through {@code wrap} of its warehouse's
+   * data source. Generated code of a federated plan finds its data sources under the root it is
+   * given at execution, so a per-execution root is how its statements get the attribution comment.
+   * Nothing here does I/O: JDBC schemas read their tables lazily, and this root is never planned on.
+   */
+  public SchemaPlus physicalRootWith(UnaryOperator<DataSource> wrap) {
+    requireNonNull(wrap, "wrap is null");
+    SchemaPlus root = CalciteSchema.createRootSchema(false, false).plus();
+    for (Warehouse warehouse : warehouses.values()) {
+      SchemaPlus original = physicalRoot.getSubSchema(warehouse.name());
+      if (original == null) {
+        continue;
+      }
+      SchemaPlus warehouseSchema = root.add(warehouse.name(), new AbstractSchema());
+      DataSource dataSource = wrap.apply(warehouse.dataSource());
+      if (original.getSubSchemaNames().isEmpty()) {
+        continue;
+      }
+      // Only planning looks at a convention; generated code asks the schema for its data source.
+      JdbcConvention convention = JdbcConvention.of(
+          warehouse.dialect(),
+          Schemas.subSchemaExpression(
+              warehouseSchema, original.getSubSchemaNames().iterator().next(), JdbcSchema.class),
+          warehouse.name());
+      for (String schema : original.getSubSchemaNames()) {
+        warehouseSchema.add(
+            schema, new JdbcSchema(dataSource, warehouse.dialect(), convention, null, schema));
+      }
+    }
+    return root;
   }
 
   public String schemaName() {

@@ -4,13 +4,22 @@ import java.util.TimeZone;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code sluice} command line: {@code serve} runs the gateway, {@code shell} opens SQLLine on it. */
+/**
+ * The {@code sluice} command line: {@code serve} runs the gateway, {@code shell} opens SQLLine on it,
+ * {@code check} and {@code discover} help connect a warehouse.
+ */
 @Command(
     name = "sluice",
     mixinStandardHelpOptions = true,
     version = "Sluice 0.1.0",
     description = "A governed, federated SQL gateway for composable customer data platforms.",
-    subcommands = {ServeCommand.class, ShellCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      ShellCommand.class,
+      CheckCommand.class,
+      DiscoverCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class SluiceCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

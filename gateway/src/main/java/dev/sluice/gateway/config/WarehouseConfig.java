@@ -9,15 +9,27 @@ import java.util.Optional;
 
 /**
  * One configured warehouse: its name in the configuration, its dialect, how many connections it
- * may have open, and the dialect's connection settings (such as DuckDB's {@code path}).
+ * may have open, the dialect's connection settings (such as DuckDB's {@code path}), and whether
+ * queries touching it must be pushed down whole.
  */
-public record WarehouseConfig(String name, String dialect, int poolSize, Map<String, String> settings) {
+public record WarehouseConfig(
+    String name, String dialect, int poolSize, Map<String, String> settings, PushdownMode pushdown) {
   public WarehouseConfig {
     requireNonNull(name, "name is null");
     requireNonNull(dialect, "dialect is null");
+    requireNonNull(pushdown, "pushdown is null");
     // Insertion order is kept so settings print in the order the file lists them.
     settings =
         Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(settings, "settings is null")));
+  }
+
+  /** A warehouse with the default {@link PushdownMode#FEDERATED}. */
+  public WarehouseConfig(String name, String dialect, int poolSize, Map<String, String> settings) {
+    this(name, dialect, poolSize, settings, PushdownMode.FEDERATED);
+  }
+
+  public WarehouseConfig withPushdown(PushdownMode newPushdown) {
+    return new WarehouseConfig(name, dialect, poolSize, settings, newPushdown);
   }
 
   public Optional<String> setting(String key) {
@@ -29,6 +41,6 @@ public record WarehouseConfig(String name, String dialect, int poolSize, Map<Str
   @Override
   public String toString() {
     return "WarehouseConfig[name=" + name + ", dialect=" + dialect + ", poolSize=" + poolSize
-        + ", settings=" + settings.keySet() + "]";
+        + ", settings=" + settings.keySet() + ", pushdown=" + pushdown.configName() + "]";
   }
 }

@@ -59,7 +59,7 @@ final class WarehousesBinder {
       return Optional.empty();
     }
     Optional<String> dialect = dialect(node.get(), entry.path(), reader);
-    List<String> keys = new ArrayList<>(List.of("dialect", "pool_size"));
+    List<String> keys = new ArrayList<>(List.of("dialect", "pool_size", PushdownBinder.KEY));
     // With the dialect unknown, any dialect's block is plausible; the dialect itself is the error.
     keys.addAll(dialect.map(List::of).orElse(DIALECTS));
     reader.checkKeys(node.get(), entry.path(), keys);
@@ -74,7 +74,8 @@ final class WarehousesBinder {
       case "redshift" -> ServerSettingsBinder.redshift(node.get(), settingsPath, reader);
       default -> otherSettings(node.get(), dialect.get(), settingsPath, reader);
     };
-    return Optional.of(new WarehouseConfig(entry.key(), dialect.get(), poolSize, settings));
+    return Optional.of(PushdownBinder.bind(
+        new WarehouseConfig(entry.key(), dialect.get(), poolSize, settings), node.get(), entry.path(), reader));
   }
 
   private static Optional<String> dialect(ObjectNode node, String path, ConfigReader reader) {

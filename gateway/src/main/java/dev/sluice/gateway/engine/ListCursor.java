@@ -3,7 +3,7 @@ package dev.sluice.gateway.engine;
 import java.util.List;
 
 /** A cursor over rows the gateway computed itself, such as the lines of an EXPLAIN. */
-final class ListCursor implements QueryCursor {
+final class ListCursor implements RowCursor {
   private final List<Object[]> rows;
   private int position;
   private boolean canceled;

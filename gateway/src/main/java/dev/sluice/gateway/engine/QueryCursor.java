@@ -9,6 +9,12 @@ import java.util.List;
  * milliseconds of the day, {@code DECIMAL} as {@link java.math.BigDecimal}.
  */
 public interface QueryCursor extends AutoCloseable {
+  /**
+   * The gateway's id of this execution, also written in the comment that starts every statement
+   * it sends to a warehouse, so warehouse query history can be matched to the audit log.
+   */
+  String queryId();
+
   /** The next rows, at most {@code maxRows}; an empty list once {@link #done()}. */
   List<Object[]> fetch(int maxRows);
 

@@ -39,13 +39,20 @@ public final class QueryEngine implements AutoCloseable {
   private final Governance governance;
   private final EngineConfig config;
   private final QueryPlanner planner;
+  private final StrictPushdown strictPushdown;
   private final Cache<PlanKey, QueryPlan> planCache;
   private ScheduledExecutorService timeouts;
 
   public QueryEngine(VirtualCatalog catalog, Governance governance, EngineConfig config) {
+    this(catalog, governance, config, StrictPushdown.none());
+  }
+
+  public QueryEngine(
+      VirtualCatalog catalog, Governance governance, EngineConfig config, StrictPushdown strictPushdown) {
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.governance = requireNonNull(governance, "governance is null");
     this.config = requireNonNull(config, "config is null");
+    this.strictPushdown = requireNonNull(strictPushdown, "strictPushdown is null");
     this.planner = new QueryPlanner(catalog);
     this.planCache = CacheBuilder.newBuilder().maximumSize(config.planCacheSize()).build();
   }
@@ -84,6 +91,8 @@ public final class QueryEngine implements AutoCloseable {
       return cached;
     }
     QueryPlan plan = planner.plan(sql, view);
+    // Before caching, so a refused plan is planned (and refused) again rather than kept.
+    strictPushdown.check(plan);
     planCache.put(key, plan);
     return plan;
   }
@@ -103,14 +112,15 @@ public final class QueryEngine implements AutoCloseable {
     Parameters.check(plan.parameterTypes(), parameters);
     List<Object> jdbcParameters = Parameters.jdbcValues(plan.parameterTypes(), parameters);
     Duration timeout = effectiveTimeout(clientTimeout);
+    QueryAttribution attribution = QueryAttribution.newQuery(principal.user());
     QueryPlan.Execution execution = plan.execution();
     if (execution instanceof QueryPlan.WholePushdown whole) {
-      return pushdownCursor(plan, whole.pushdown(), jdbcParameters, timeout);
+      return pushdownCursor(plan, whole.pushdown(), jdbcParameters, timeout, attribution);
     }
     if (execution instanceof QueryPlan.Federated federated) {
-      return federatedCursor(plan, federated, jdbcParameters, timeout);
+      return federatedCursor(plan, federated, jdbcParameters, timeout, attribution);
     }
-    return explainCursor(plan);
+    return withoutTimeout(explainCursor(plan), attribution);
   }
 
   private Duration effectiveTimeout(Optional<Duration> clientTimeout) {
@@ -121,7 +131,7 @@ public final class QueryEngine implements AutoCloseable {
         .orElse(configured);
   }
 
-  private QueryCursor explainCursor(QueryPlan plan) {
+  private RowCursor explainCursor(QueryPlan plan) {
     List<Object[]> rows = new ArrayList<>();
     for (String line : plan.explainText().split("\n")) {
       rows.add(new Object[] {line});
@@ -130,7 +140,11 @@ public final class QueryEngine implements AutoCloseable {
   }
 
   private QueryCursor pushdownCursor(
-      QueryPlan plan, QueryPlan.Pushdown pushdown, List<Object> parameters, Duration timeout) {
+      QueryPlan plan,
+      QueryPlan.Pushdown pushdown,
+      List<Object> parameters,
+      Duration timeout,
+      QueryAttribution attribution) {
     Warehouse warehouse =
         catalog
             .warehouse(pushdown.warehouse())
@@ -141,9 +155,10 @@ public final class QueryEngine implements AutoCloseable {
     PreparedStatement statement = null;
     try {
       connection = warehouse.dataSource().getConnection();
+      // The comment is added here, not in the plan: plans are cached and shared by every user.
       statement =
           connection.prepareStatement(
-              pushdown.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+              attribution.attach(pushdown.sql()), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
       statement.setFetchSize(config.defaultFrameRows());
       List<Integer> order = pushdown.parameterOrder();
       for (int i = 0; i < order.size(); i++) {
@@ -165,7 +180,7 @@ public final class QueryEngine implements AutoCloseable {
       }
       JdbcCursor cursor =
           new JdbcCursor(warehouse.name(), connection, statement, resultSet, plan.columns());
-      return withTimeout(cursor, timeout, cursor::stop);
+      return withTimeout(cursor, timeout, cursor::stop, attribution);
     } catch (SQLException e) {
       closeQuietly(statement);
       closeQuietly(connection);
@@ -178,16 +193,26 @@ public final class QueryEngine implements AutoCloseable {
   }
 
   private QueryCursor federatedCursor(
-      QueryPlan plan, QueryPlan.Federated federated, List<Object> parameters, Duration timeout) {
+      QueryPlan plan,
+      QueryPlan.Federated federated,
+      List<Object> parameters,
+      Duration timeout,
+      QueryAttribution attribution) {
     AtomicBoolean cancelFlag = new AtomicBoolean();
+    // The generated code's pushdown SQL is a constant; it reaches the warehouses through the data
+    // sources under this execution's root, which add the attribution comment.
     FederatedDataContext context =
         new FederatedDataContext(
-            catalog.physicalRoot(), catalog.typeFactory(), plan.parameterTypes(), parameters, cancelFlag);
+            catalog.physicalRootWith(dataSource -> AttributingDataSource.wrap(dataSource, attribution)),
+            catalog.typeFactory(),
+            plan.parameterTypes(),
+            parameters,
+            cancelFlag);
     try {
       Enumerable<Object> enumerable = federated.bindable().bind(context);
       Enumerator<Object> enumerator = enumerable.enumerator();
       FederatedCursor cursor = new FederatedCursor(enumerator, cancelFlag, plan.columns().size());
-      return withTimeout(cursor, timeout, cursor::stop);
+      return withTimeout(cursor, timeout, cursor::stop, attribution);
     } catch (RuntimeException e) {
       Throwable cause = e;
       while (cause.getCause() != null && cause.getCause() != cause) {
@@ -201,9 +226,15 @@ public final class QueryEngine implements AutoCloseable {
   }
 
   /** Arms the query timeout for the rest of the cursor's life (fetching included). */
-  private QueryCursor withTimeout(QueryCursor cursor, Duration timeout, Consumer<StopReason> stop) {
+  private QueryCursor withTimeout(
+      RowCursor cursor, Duration timeout, Consumer<StopReason> stop, QueryAttribution attribution) {
     ScheduledFuture<?> timer = schedule(timeout, () -> stop.accept(StopReason.timedOut(timeout)));
     return new QueryCursor() {
+      @Override
+      public String queryId() {
+        return attribution.queryId();
+      }
+
       @Override
       public List<Object[]> fetch(int maxRows) {
         List<Object[]> rows = cursor.fetch(maxRows);
@@ -226,6 +257,36 @@ public final class QueryEngine implements AutoCloseable {
       @Override
       public void close() {
         timer.cancel(false);
+        cursor.close();
+      }
+    };
+  }
+
+  /** Rows the gateway already holds (EXPLAIN): nothing runs, so nothing can time out. */
+  private static QueryCursor withoutTimeout(RowCursor cursor, QueryAttribution attribution) {
+    return new QueryCursor() {
+      @Override
+      public String queryId() {
+        return attribution.queryId();
+      }
+
+      @Override
+      public List<Object[]> fetch(int maxRows) {
+        return cursor.fetch(maxRows);
+      }
+
+      @Override
+      public boolean done() {
+        return cursor.done();
+      }
+
+      @Override
+      public void cancel() {
+        cursor.cancel();
+      }
+
+      @Override
+      public void close() {
         cursor.close();
       }
     };

@@ -7,7 +7,7 @@ import java.util.List;
  * A cursor over a row source that is read one row at a time: batching, the done flag, stopping
  * (cancel or timeout, from any thread) and closing are the same for every source.
  */
-abstract class StreamingCursor implements QueryCursor {
+abstract class StreamingCursor implements RowCursor {
   private volatile StopReason stopReason;
   private boolean done;
   private boolean closed;

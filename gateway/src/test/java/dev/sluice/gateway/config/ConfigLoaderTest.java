@@ -200,7 +200,7 @@ class ConfigLoaderTest {
           - extra: unknown key (expected one of listeners, auth, engine, warehouses, schema, users, policies)
           - listeners.flight: unknown key (expected one of http)
           - listeners.http.prot: unknown key (expected one of host, port, tls)
-          - warehouses.dw.pool: unknown key (expected one of dialect, pool_size, duckdb)
+          - warehouses.dw.pool: unknown key (expected one of dialect, pool_size, pushdown, duckdb)
           - warehouses.dw.duckdb.memory_limit: unknown key (expected one of path, read_only)
           - schema.tables.products.primary_keys: unknown key \
         (expected one of kind, source, primary_key, customer_key, time_column, columns)
@@ -407,6 +407,15 @@ class ConfigLoaderTest {
     Files.writeString(file, MINIMAL.replace("kind: entity", "kind: event"));
     assertThatThrownBy(() -> ConfigLoader.load(file, VariableResolver.none()))
         .hasMessageStartingWith("Invalid configuration " + file + ":\n");
+  }
+
+  @Test
+  void bindsPushdownModePerWarehouse() {
+    assertThat(parse(MINIMAL).warehouse("dw").orElseThrow().pushdown()).isEqualTo(PushdownMode.FEDERATED);
+    GatewayConfig strict = parse(MINIMAL.replace("    dialect: duckdb\n", "    dialect: duckdb\n    pushdown: strict\n"));
+    assertThat(strict.warehouse("dw").orElseThrow().pushdown()).isEqualTo(PushdownMode.STRICT);
+    assertThatThrownBy(() -> parse(MINIMAL.replace("    dialect: duckdb\n", "    dialect: duckdb\n    pushdown: always\n")))
+        .hasMessageContaining("warehouses.dw.pushdown: must be one of strict, federated, not 'always'");
   }
 
   private static GatewayConfig parse(String yaml) {
