@@ -3,7 +3,7 @@ package dev.sluice.gateway.tooling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.sluice.gateway.testing.TestingPostgres;
+import dev.sluice.dialects.postgresql.TestingPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
