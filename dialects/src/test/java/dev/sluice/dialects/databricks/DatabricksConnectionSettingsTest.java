@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.dialects.databricks.DatabricksAuthentication.OAuthMachineToMachine;
 import dev.sluice.dialects.databricks.DatabricksAuthentication.PersonalAccessToken;
+import com.databricks.jdbc.api.impl.DatabricksConnectionContext;
+import com.databricks.jdbc.api.internal.IDatabricksConnectionContext;
+import com.databricks.jdbc.common.AuthFlow;
+import com.databricks.jdbc.common.AuthMech;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -81,6 +85,41 @@ class DatabricksConnectionSettingsTest {
             () -> new DatabricksConnectionSettings(
                 HOST, "sql/1.0/warehouses/x", token, Optional.empty(), Optional.empty(), 1))
         .hasMessageContaining("httpPath must start with '/'");
+  }
+
+  // The driver's own parser (an internal class of databricks-jdbc 3.x: if an upgrade moves it,
+  // move this test with it) reads the URL and the properties the way the settings mean them.
+  @Test
+  void theDriverReadsThePersonalAccessTokenSettings() throws Exception {
+    DatabricksConnectionSettings settings =
+        new DatabricksConnectionSettings(
+            HOST, PATH, new PersonalAccessToken(TOKEN), Optional.of("main"), Optional.of("cdp"), 1);
+
+    IDatabricksConnectionContext context =
+        DatabricksConnectionContext.parse(settings.jdbcUrl(), settings.driverProperties());
+
+    assertThat(context.getHostUrl()).isEqualTo("https://" + HOST + ":443");
+    assertThat(context.getHttpPath()).isEqualTo(PATH);
+    assertThat(context.getAuthMech()).isEqualTo(AuthMech.PAT);
+    assertThat(context.getToken()).isEqualTo(TOKEN);
+    assertThat(context.getCatalog()).isEqualTo("main");
+    assertThat(context.getSchema()).isEqualTo("cdp");
+  }
+
+  @Test
+  void theDriverReadsTheMachineToMachineSettings() throws Exception {
+    DatabricksConnectionSettings settings =
+        new DatabricksConnectionSettings(
+            HOST, PATH, new OAuthMachineToMachine("sp-client-id", SECRET),
+            Optional.empty(), Optional.empty(), 1);
+
+    IDatabricksConnectionContext context =
+        DatabricksConnectionContext.parse(settings.jdbcUrl(), settings.driverProperties());
+
+    assertThat(context.getAuthMech()).isEqualTo(AuthMech.OAUTH);
+    assertThat(context.getAuthFlow()).isEqualTo(AuthFlow.CLIENT_CREDENTIALS);
+    assertThat(context.getClientId()).isEqualTo("sp-client-id");
+    assertThat(context.getClientSecret()).isEqualTo(SECRET);
   }
 
   @Test
