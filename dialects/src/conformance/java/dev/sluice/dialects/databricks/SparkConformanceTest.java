@@ -7,7 +7,9 @@ import dev.sluice.dialects.Warehouse;
 import dev.sluice.dialects.duckdb.DuckDbConnectionSettings;
 import dev.sluice.dialects.duckdb.DuckDbDialect;
 import dev.sluice.policies.Mask;
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,6 +21,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -46,6 +49,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -60,33 +64,65 @@ class SparkConformanceTest {
   // Spark writes them \' and \\ (see DatabricksDialect#quoteStringLiteral).
   private static final List<String> TABLES =
       List.of(
-          "CREATE TABLE cdp.customers (customer_id BIGINT, email {s}, last_name {s}, city {s},"
-              + " birth_date DATE, signup_at TIMESTAMP, email_opt_in BOOLEAN,"
+          "CREATE TABLE cdp.customers (customer_id BIGINT, email {s}, phone {s}, first_name {s},"
+              + " last_name {s}, city {s}, region {s}, country {s}, loyalty_tier {s},"
+              + " birth_date DATE, signup_at TIMESTAMP, email_opt_in BOOLEAN, ads_opt_in BOOLEAN,"
               + " lifetime_value DECIMAL(12,2))",
           "INSERT INTO cdp.customers VALUES"
-              + " (1, 'ZOË@Example.ORG ', 'Zoë', 'San Diego', DATE '1990-07-15',"
-              + " TIMESTAMP '2024-12-31 23:59:59.5', true, 1200.50),"
-              + " (2, '  Ann.Lee@GMAIL.com', 'O{q}Brien', 'Berlin', DATE '2000-01-01',"
-              + " TIMESTAMP '2021-11-30 23:59:59', false, -80.05),"
-              + " (3, 'cem@gmail.com', '', 'San Sebastián', DATE '1969-12-31',"
-              + " TIMESTAMP '2024-02-29 00:00:00.123456', true, 300.25),"
-              + " (4, NULL, NULL, 'Tokyo', NULL, NULL, NULL, NULL),"
-              + " (5, 'back{b}slash@x.y', 'B', 'Köln', DATE '2024-02-29',"
-              + " TIMESTAMP '1900-01-01 00:00:00', false, 0.30),"
-              + " (6, 'Ünïcode.Ärger@Straße.DE', 'Al', 'San Diego', DATE '1999-12-31',"
-              + " TIMESTAMP '2025-06-30 12:00:00', true, 99999.99)",
+              + " (1, 'ZOË@Example.ORG ', '+1 555 0100', 'Zoë', 'Zoë', 'San Diego', 'NA', 'US',"
+              + " 'gold', DATE '1990-07-15', TIMESTAMP '2024-12-31 23:59:59.5', true, false, 1200.50),"
+              + " (2, '  Ann.Lee@GMAIL.com', NULL, 'Ann', 'O{q}Brien', 'Berlin', 'EU', 'DE', 'bronze',"
+              + " DATE '2000-01-01', TIMESTAMP '2021-11-30 23:59:59', false, true, -80.05),"
+              + " (3, 'cem@gmail.com', '+49 30 1234', 'Cem', '', 'San Sebastián', 'EU', 'ES',"
+              + " 'silver', DATE '1969-12-31', TIMESTAMP '2024-02-29 00:00:00.123456', true, true,"
+              + " 300.25),"
+              + " (4, NULL, NULL, NULL, NULL, 'Tokyo', 'APAC', 'JP', 'bronze', NULL, NULL, NULL,"
+              + " NULL, NULL),"
+              + " (5, 'back{b}slash@x.y', '0', 'Bo', 'B', 'Köln', 'EU', 'DE', 'platinum',"
+              + " DATE '2024-02-29', TIMESTAMP '1900-01-01 00:00:00', false, false, 0.30),"
+              + " (6, 'Ünïcode.Ärger@Straße.DE', '+81 3 0000', 'Al', 'Al', 'San Diego', 'NA', 'US',"
+              + " 'gold', DATE '1999-12-31', TIMESTAMP '2025-06-30 12:00:00', true, true, 99999.99),"
+              + " (42, 'max@gmail.com', '+55 11 5555', 'Max', 'Müller', 'São Paulo', 'LATAM', 'BR',"
+              + " 'silver', DATE '1985-05-05', TIMESTAMP '2020-01-01 00:00:00', true, false, 750.00)",
           "CREATE TABLE cdp.scores (customer_id BIGINT, bread DOUBLE, qty INTEGER)",
           "INSERT INTO cdp.scores VALUES (1, 0.91, 7), (2, 0.15, -7), (3, 0.66, 0), (4, 0.5, NULL),"
               + " (5, 2.675, -1), (6, -2.5, 150)",
-          "CREATE TABLE cdp.purchases (order_id BIGINT, customer_id BIGINT, quantity INTEGER,"
-              + " amount DECIMAL(12,2), purchased_at TIMESTAMP, channel {s})",
+          "CREATE TABLE cdp.propensity_scores (customer_id BIGINT, bread DOUBLE, soft_drinks DOUBLE,"
+              + " dairy DOUBLE, produce DOUBLE, snacks DOUBLE, frozen DOUBLE, scored_at TIMESTAMP)",
+          "INSERT INTO cdp.propensity_scores VALUES"
+              + " (1, 0.91, 0.5, 0.95, 0.1, 0.2, 0.3, TIMESTAMP '2026-06-01 00:00:00'),"
+              + " (2, 0.66, 0.33, 0.1, 0.2, 0.3, 0.4, TIMESTAMP '2026-06-01 00:00:00'),"
+              + " (3, 0.7, 0.66, 0.9, 0.5, 0.5, 0.5, TIMESTAMP '2026-06-01 00:00:00'),"
+              + " (4, 0.05, 0.9, 0.0, 1.0, 0.0, 1.0, TIMESTAMP '2026-06-01 00:00:00'),"
+              + " (5, 0.99, 0.34, 0.89, 0.5, 0.5, 0.5, NULL),"
+              + " (6, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, TIMESTAMP '2026-06-01 00:00:00'),"
+              + " (42, 0.665, 0.4, 0.92, 0.1, 0.1, 0.1, TIMESTAMP '2026-06-01 00:00:00')",
+          "CREATE TABLE cdp.products (product_id BIGINT, name {s}, category {s}, brand {s},"
+              + " price DECIMAL(10,2))",
+          "INSERT INTO cdp.products VALUES (100, 'Sourdough', 'bread', 'Acme', 4.50),"
+              + " (101, 'Baguette', 'bread', 'Acme', 2.10), (102, 'Cola', 'soft_drinks', 'Fizz', 1.99),"
+              + " (103, 'Milk', 'dairy', 'Moo', 0.99), (104, 'Rye', 'bread', 'Öko', 3.30),"
+              + " (105, 'Pizza', 'frozen', 'Ice', 6.00)",
+          "CREATE TABLE cdp.purchases (order_id BIGINT, customer_id BIGINT, product_id BIGINT,"
+              + " quantity INTEGER, amount DECIMAL(12,2), purchased_at TIMESTAMP, channel {s})",
           "INSERT INTO cdp.purchases VALUES"
-              + " (10, 1, 3, 12.50, TIMESTAMP '2026-04-01 00:00:00', 'web'),"
-              + " (11, 1, 1, 0.30, TIMESTAMP '2026-05-15 10:00:00', 'store'),"
-              + " (12, 2, 5, 7.99, TIMESTAMP '2025-01-01 00:00:00', 'app'),"
-              + " (13, 3, 2, 100.00, TIMESTAMP '2026-06-29 23:59:59', 'web'),"
-              + " (14, 3, 7, 0.01, TIMESTAMP '2025-12-31 23:00:00', 'marketplace'),"
-              + " (15, 6, 9, 1.10, TIMESTAMP '2026-02-28 08:00:00', NULL)");
+              + " (10, 1, 100, 3, 12.50, TIMESTAMP '2026-04-01 00:00:00', 'web'),"
+              + " (11, 1, 101, 1, 0.30, TIMESTAMP '2026-05-15 10:00:00', 'store'),"
+              + " (12, 2, 102, 5, 7.99, TIMESTAMP '2025-01-01 00:00:00', 'app'),"
+              + " (13, 3, 100, 2, 100.00, TIMESTAMP '2026-06-29 23:59:59', 'web'),"
+              + " (14, 3, 103, 7, 0.01, TIMESTAMP '2025-12-31 23:00:00', 'marketplace'),"
+              + " (15, 6, 104, 9, 1.10, TIMESTAMP '2026-02-28 08:00:00', NULL),"
+              + " (16, 1, 104, 1, 3.30, TIMESTAMP '2026-06-01 12:00:00', 'app'),"
+              + " (17, 42, 105, 2, 12.00, TIMESTAMP '2026-02-01 09:00:00', 'web'),"
+              + " (18, 1, 100, 1, 4.50, TIMESTAMP '2026-06-29 00:00:00', 'web')",
+          "CREATE TABLE cdp.web_sessions (session_id {s}, customer_id BIGINT, started_at TIMESTAMP,"
+              + " device {s}, utm_source {s}, page_views INTEGER, converted BOOLEAN)",
+          "INSERT INTO cdp.web_sessions VALUES"
+              + " ('s1', 1, TIMESTAMP '2026-01-01 10:00:00', 'mobile', 'google', 3, true),"
+              + " ('s2', 2, TIMESTAMP '2026-01-02 10:00:00', 'desktop', NULL, 1, true),"
+              + " ('s3', 3, TIMESTAMP '2026-01-03 10:00:00', 'tablet', 'newsletter', 9, false),"
+              + " ('s4', 2, TIMESTAMP '2026-01-04 10:00:00', 'mobile', 'google', 2, true),"
+              + " ('s5', 42, TIMESTAMP '2026-01-05 10:00:00', 'desktop', 'meta', 5, NULL)");
 
   private SparkSession spark;
   private Warehouse duckDb;
@@ -226,6 +262,51 @@ class SparkConformanceTest {
         .isEqualTo(runOnDuckDb(onDuckDb));
   }
 
+  static Stream<Arguments> corpus() throws IOException {
+    Path file =
+        Path.of(System.getProperty("sluice.corpus", "../../shared/corpus/audience.sql"));
+    List<Arguments> queries = new ArrayList<>();
+    for (String block : Files.readString(file).split("-- name:")) {
+      int end = block.lastIndexOf(';');
+      if (end < 0) {
+        continue; // the header
+      }
+      String name = block.substring(0, block.indexOf('\n')).strip();
+      StringBuilder sql = new StringBuilder();
+      String params = null;
+      for (String line : block.substring(block.indexOf('\n') + 1, end).split("\\R")) {
+        if (line.startsWith("-- params:")) {
+          params = line.substring("-- params:".length()).strip();
+        } else {
+          sql.append(line).append('\n');
+        }
+      }
+      // The one parameterized query takes a number: inline it, the plan is the same.
+      String query = params == null ? sql.toString() : sql.toString().replace("?", params);
+      queries.add(Arguments.of(name, query.strip()));
+    }
+    return queries.stream();
+  }
+
+  // Every query of the public corpus, over a few rows of each virtual table.
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("corpus")
+  void corpusQueriesReturnTheSameRows(String name, String query) throws Exception {
+    RelNode plan = plan(query);
+    String onSpark = render(plan, DatabricksDialect.INSTANCE);
+    String onDuckDb = render(plan, DuckDbDialect.INSTANCE);
+    List<String> sparkRows = runOnSpark(onSpark);
+    List<String> duckDbRows = runOnDuckDb(onDuckDb);
+    if (!query.toUpperCase(Locale.ROOT).contains("ORDER BY")) {
+      Collections.sort(sparkRows);
+      Collections.sort(duckDbRows);
+    }
+
+    assertThat(sparkRows)
+        .as("%s%non Spark: %s%non DuckDB: %s", query, onSpark, onDuckDb)
+        .isEqualTo(duckDbRows);
+  }
+
   @Test
   void hashIsSha256HexOfTheUtf8Text() throws Exception {
     String query =
@@ -256,10 +337,10 @@ class SparkConformanceTest {
     SchemaPlus root = Frameworks.createRootSchema(false);
     JdbcConvention convention =
         JdbcConvention.of(
-            DuckDbDialect.INSTANCE, Schemas.subSchemaExpression(root, "w", JdbcSchema.class), "w");
+            DuckDbDialect.INSTANCE, Schemas.subSchemaExpression(root, "cdp", JdbcSchema.class), "cdp");
     SchemaPlus warehouse =
         root.add(
-            "w",
+            "cdp",
             new JdbcSchema(duckDb.dataSource(), DuckDbDialect.INSTANCE, convention, null, "cdp"));
     FrameworkConfig config =
         Frameworks.newConfigBuilder()
