@@ -229,7 +229,11 @@ class SparkConformanceTest {
                 "SELECT FLOOR(bread * 10) / 10 AS bucket, COUNT(*) FROM scores GROUP BY FLOOR(bread * 10) / 10 ORDER BY bucket",
                 "SELECT COALESCE(channel, 'none'), COUNT(*) FROM purchases GROUP BY COALESCE(channel, 'none') ORDER BY 1",
                 "SELECT customer_id, NULLIF(qty, 0), ABS(qty), CAST(bread AS DECIMAL(10, 2)) FROM scores ORDER BY 1",
-                "WITH big AS (SELECT customer_id FROM purchases WHERE amount >= 10) SELECT COUNT(*) FROM big"));
+                "WITH big AS (SELECT customer_id FROM purchases WHERE amount >= 10) SELECT COUNT(*) FROM big",
+                "SELECT APPROX_COUNT_DISTINCT(city), COUNT(*) FILTER (WHERE email_opt_in) FROM customers",
+                "SELECT customer_id FROM customers WHERE email_opt_in IS DISTINCT FROM ads_opt_in ORDER BY 1",
+                "SELECT customer_id, EXTRACT(DOY FROM birth_date), EXTRACT(WEEK FROM birth_date) FROM customers ORDER BY 1",
+                "SELECT customer_id, TRIM(LEADING ' ' FROM email), first_name || last_name FROM customers ORDER BY 1"));
     // Every mask, on the columns they are used on.
     String[][] masked = {
       {"hash", "email"}, {"hash", "last_name"}, {"hash", "customer_id"}, {"hash", "birth_date"},
@@ -318,6 +322,20 @@ class SparkConformanceTest {
     assertThat(onSpark).contains("SHA2(LOWER(TRIM(");
     assertThat(runOnSpark(onSpark))
         .containsExactly(MaskFunctions.sha256Hex("Ünïcode.Ärger@Straße.DE".toLowerCase(Locale.ROOT)));
+  }
+
+  // Calcite's DOW counts from Sunday = 1, as Spark's does; DuckDB's dow counts from Sunday = 0, so
+  // this one is checked against the expected values rather than against DuckDB.
+  @Test
+  void dayOfWeekCountsFromSundayAsOne() throws Exception {
+    String onSpark =
+        render(
+            plan("SELECT EXTRACT(DOW FROM birth_date) FROM customers WHERE customer_id IN (1, 2)"
+                + " ORDER BY customer_id"),
+            DatabricksDialect.INSTANCE);
+
+    // 1990-07-15 was a Sunday, 2000-01-01 a Saturday.
+    assertThat(runOnSpark(onSpark)).containsExactly("number:1", "number:7");
   }
 
   @Test
