@@ -233,7 +233,9 @@ class SparkConformanceTest {
                 "SELECT APPROX_COUNT_DISTINCT(city), COUNT(*) FILTER (WHERE email_opt_in) FROM customers",
                 "SELECT customer_id FROM customers WHERE email_opt_in IS DISTINCT FROM ads_opt_in ORDER BY 1",
                 "SELECT customer_id, EXTRACT(DOY FROM birth_date), EXTRACT(WEEK FROM birth_date) FROM customers ORDER BY 1",
-                "SELECT customer_id, TRIM(LEADING ' ' FROM email), first_name || last_name FROM customers ORDER BY 1"));
+                "SELECT customer_id, TRIM(LEADING ' ' FROM email), first_name || last_name FROM customers ORDER BY 1",
+                "SELECT customer_id, CAST(bread AS VARCHAR), CAST(qty AS VARCHAR), CAST(birth_date AS VARCHAR) FROM scores JOIN customers USING (customer_id) ORDER BY 1",
+                "SELECT customer_id, CAST(signup_at AS VARCHAR), CAST(email_opt_in AS VARCHAR) FROM customers ORDER BY 1"));
     // Every mask, on the columns they are used on.
     String[][] masked = {
       {"hash", "email"}, {"hash", "last_name"}, {"hash", "customer_id"}, {"hash", "birth_date"},
