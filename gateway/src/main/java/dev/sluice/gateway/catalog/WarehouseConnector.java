@@ -1,6 +1,8 @@
 package dev.sluice.gateway.catalog;
 
 import dev.sluice.dialects.Warehouse;
+import dev.sluice.dialects.databricks.DatabricksAuthentication;
+import dev.sluice.dialects.databricks.DatabricksConnectionSettings;
 import dev.sluice.dialects.duckdb.DuckDbConnectionSettings;
 import dev.sluice.dialects.postgresql.PostgresConnectionSettings;
 import dev.sluice.dialects.redshift.RedshiftConnectionSettings;
@@ -21,6 +23,7 @@ public final class WarehouseConnector {
         case "duckdb" -> duckDb(warehouse);
         case "postgresql" -> postgres(warehouse);
         case "redshift" -> redshift(warehouse);
+        case "databricks" -> databricks(warehouse);
         default -> throw new GatewayException(
             ErrorCode.CONFIGURATION_ERROR,
             "warehouses." + warehouse.name() + ".dialect: " + warehouse.dialect() + " is not supported yet");
@@ -71,6 +74,22 @@ public final class WarehouseConnector {
             warehouse.setting("password"),
             warehouse.setting("iam_profile"),
             required(warehouse, "ssl_mode"),
+            warehouse.poolSize())
+        .open(warehouse.name());
+  }
+
+  private static Warehouse databricks(WarehouseConfig warehouse) {
+    DatabricksAuthentication authentication = warehouse.setting("token").isPresent()
+        ? new DatabricksAuthentication.PersonalAccessToken(required(warehouse, "token"))
+        : new DatabricksAuthentication.OAuthMachineToMachine(
+            required(warehouse, "client_id"), required(warehouse, "client_secret"));
+    return new DatabricksConnectionSettings(
+            required(warehouse, "server_hostname"),
+            Integer.parseInt(required(warehouse, "port")),
+            required(warehouse, "http_path"),
+            authentication,
+            warehouse.setting("catalog"),
+            warehouse.setting("schema"),
             warehouse.poolSize())
         .open(warehouse.name());
   }

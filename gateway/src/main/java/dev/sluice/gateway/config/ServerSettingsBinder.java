@@ -21,7 +21,46 @@ final class ServerSettingsBinder {
   private static final List<String> REDSHIFT_KEYS =
       List.of("host", "port", "database", "user", "password_env", "iam_profile", "ssl_mode");
 
+  private static final List<String> DATABRICKS_KEYS =
+      List.of("server_hostname", "port", "http_path", "token_env", "client_id", "client_secret_env",
+          "catalog", "schema");
+
   private ServerSettingsBinder() {}
+
+  /**
+   * Databricks as its admins describe it: server hostname, HTTP path of the SQL warehouse, and
+   * either a personal access token ({@code token_env}) or OAuth machine-to-machine credentials
+   * ({@code client_id} with {@code client_secret_env}); optional default catalog and schema.
+   */
+  static Map<String, String> databricks(ObjectNode warehouse, String path, ConfigReader reader) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    Optional<JsonNode> node = ConfigReader.field(warehouse, "databricks");
+    if (node.isEmpty()) {
+      reader.problem(path, "is required (with server_hostname, http_path and credentials)");
+      return settings;
+    }
+    reader.mapping(node.get(), path, DATABRICKS_KEYS).ifPresent(block -> {
+      reader.requiredNonBlankString(block, path, "server_hostname").ifPresent(host -> settings.put("server_hostname", host));
+      settings.put("port", Integer.toString(reader.integer(block, path, "port", 443, 1, 65535)));
+      reader.requiredNonBlankString(block, path, "http_path").ifPresent(http -> settings.put("http_path", http));
+      boolean token = ConfigReader.field(block, "token_env").isPresent();
+      boolean oauth = ConfigReader.field(block, "client_id").isPresent()
+          || ConfigReader.field(block, "client_secret_env").isPresent();
+      if (token == oauth) {
+        reader.problem(path, token
+            ? "set either token_env or client_id with client_secret_env, not both"
+            : "credentials are required: token_env (personal access token) or client_id with client_secret_env (OAuth)");
+      } else if (token) {
+        secret(block, path, "token_env", reader).ifPresent(value -> settings.put("token", value));
+      } else {
+        reader.requiredNonBlankString(block, path, "client_id").ifPresent(id -> settings.put("client_id", id));
+        secret(block, path, "client_secret_env", reader).ifPresent(value -> settings.put("client_secret", value));
+      }
+      reader.optionalString(block, path, "catalog").ifPresent(catalog -> settings.put("catalog", catalog));
+      reader.optionalString(block, path, "schema").ifPresent(schema -> settings.put("schema", schema));
+    });
+    return settings;
+  }
 
   static Map<String, String> postgres(ObjectNode warehouse, String path, ConfigReader reader) {
     Map<String, String> settings = new LinkedHashMap<>();
@@ -75,8 +114,13 @@ final class ServerSettingsBinder {
   }
 
   private static Optional<String> password(ObjectNode block, String path, ConfigReader reader) {
-    String envPath = ConfigReader.path(path, "password_env");
-    Optional<String> variable = reader.requiredString(block, path, "password_env");
+    return secret(block, path, "password_env", reader);
+  }
+
+  /** The secret held by the environment variable that {@code key} names. */
+  private static Optional<String> secret(ObjectNode block, String path, String key, ConfigReader reader) {
+    String envPath = ConfigReader.path(path, key);
+    Optional<String> variable = reader.requiredString(block, path, key);
     if (variable.isEmpty()) {
       return Optional.empty();
     }

@@ -16,7 +16,7 @@ import java.util.Set;
 final class WarehousesBinder {
   private static final String PATH = "warehouses";
   static final List<String> DIALECTS = List.of("duckdb", "postgresql", "redshift", "databricks");
-  private static final List<String> SUPPORTED_DIALECTS = List.of("duckdb", "postgresql", "redshift");
+  private static final List<String> SUPPORTED_DIALECTS = List.of("duckdb", "postgresql", "redshift", "databricks");
   private static final int DEFAULT_POOL_SIZE = 8;
 
   private WarehousesBinder() {}
@@ -72,6 +72,7 @@ final class WarehousesBinder {
       case "duckdb" -> duckDbSettings(node.get(), settingsPath, reader);
       case "postgresql" -> ServerSettingsBinder.postgres(node.get(), settingsPath, reader);
       case "redshift" -> ServerSettingsBinder.redshift(node.get(), settingsPath, reader);
+      case "databricks" -> ServerSettingsBinder.databricks(node.get(), settingsPath, reader);
       default -> otherSettings(node.get(), dialect.get(), settingsPath, reader);
     };
     return Optional.of(PushdownBinder.bind(

@@ -325,6 +325,43 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void bindsDatabricksSettingsWithTokenOrOAuthFromTheEnvironment() {
+    String yaml = MINIMAL.replace("warehouses:\n", """
+        warehouses:
+          lake:
+            dialect: databricks
+            databricks:
+              server_hostname: adb-123.4.azuredatabricks.net
+              http_path: /sql/1.0/warehouses/abc
+              token_env: DBX_TOKEN
+              catalog: main
+          m2m:
+            dialect: databricks
+            databricks: { server_hostname: h.example.com, http_path: /p, client_id: sp-1, client_secret_env: DBX_SECRET }
+          bad:
+            dialect: databricks
+            databricks: { server_hostname: h, http_path: /p, token_env: DBX_TOKEN, client_id: x, client_secret_env: DBX_SECRET }
+        """);
+    VariableResolver variables = VariableResolver.of(Map.of("DBX_TOKEN", "dapi-secret", "DBX_SECRET", "oauth-secret"));
+
+    assertThatThrownBy(() -> ConfigLoader.parse(yaml, "test.yaml", variables))
+        .hasMessageContaining("warehouses.bad.databricks: set either token_env or client_id with client_secret_env, not both")
+        .hasMessageNotContaining("dapi-secret")
+        .hasMessageNotContaining("oauth-secret");
+    GatewayConfig config = ConfigLoader.parse(
+        yaml.substring(0, yaml.indexOf("  bad:")) + yaml.substring(yaml.indexOf("  dw:")), "test.yaml", variables);
+    assertThat(config.warehouse("lake").orElseThrow().settings())
+        .containsEntry("server_hostname", "adb-123.4.azuredatabricks.net")
+        .containsEntry("port", "443")
+        .containsEntry("token", "dapi-secret")
+        .containsEntry("catalog", "main");
+    assertThat(config.warehouse("m2m").orElseThrow().settings())
+        .containsEntry("client_id", "sp-1")
+        .containsEntry("client_secret", "oauth-secret");
+    assertThat(config.warehouses().toString()).doesNotContain("dapi-secret").doesNotContain("oauth-secret");
+  }
+
+  @Test
   void reportsBadPostgresAndRedshiftSettingsWithTheirPaths() {
     String yaml = MINIMAL.replace("warehouses:\n", """
         warehouses:
