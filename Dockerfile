@@ -5,11 +5,13 @@ COPY pom.xml .
 COPY policies/pom.xml policies/
 COPY dialects/pom.xml dialects/
 COPY gateway/pom.xml gateway/
+COPY bench/pom.xml bench/
 RUN mvn -B -q -DskipTests dependency:go-offline || true
 COPY policies policies
 COPY dialects dialects
 COPY gateway gateway
-RUN mvn -B -q -DskipTests package
+COPY bench bench
+RUN mvn -B -q -DskipTests package -pl gateway -am
 
 FROM eclipse-temurin:17-jre
 RUN groupadd --system sluice && useradd --system --gid sluice --home-dir /var/lib/sluice sluice \
