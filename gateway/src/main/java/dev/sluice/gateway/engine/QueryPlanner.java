@@ -177,6 +177,13 @@ public final class QueryPlanner {
     // the gateway; warehouses run INTERSECT and EXCEPT themselves, so keep the set operation whole.
     planner.removeRule(CoreRules.INTERSECT_TO_DISTINCT);
     planner.removeRule(CoreRules.MINUS_TO_DISTINCT);
+    // Turning "join with a distinct aggregate" into a semi-join drops the aggregate together with
+    // the projection below it, so the semi-join's right side reads every column of its table
+    // (for inherited customer filters: clear e-mails fetched into the gateway only to be ignored).
+    // Without these rules the right side stays a narrow GROUP BY that the warehouse runs.
+    planner.removeRule(CoreRules.PROJECT_TO_SEMI_JOIN);
+    planner.removeRule(CoreRules.JOIN_ON_UNIQUE_TO_SEMI_JOIN);
+    planner.removeRule(CoreRules.JOIN_TO_SEMI_JOIN);
     planner.setExecutor(new RexExecutorImpl(DataContexts.EMPTY));
     RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(catalog.typeFactory()));
 

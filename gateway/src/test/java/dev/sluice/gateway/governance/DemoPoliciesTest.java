@@ -117,6 +117,17 @@ class DemoPoliciesTest {
   }
 
   @Test
+  void inheritedCustomerFiltersFetchOnlyTheCustomerKey() throws Exception {
+    for (String sql : List.of(
+        "SELECT COUNT(*) FROM cdp.web_sessions",
+        "SELECT * FROM cdp.propensity_scores WHERE bread > 0.9",
+        "SELECT COUNT(*) FROM cdp.propensity_scores s LEFT JOIN cdp.customers c ON c.customer_id = s.customer_id")) {
+      String plan = String.join("\n", column("mia", "EXPLAIN PLAN FOR " + sql).stream().map(Object::toString).toList());
+      assertThat(plan).as(sql).doesNotContain("email_address").doesNotContain("phone_number");
+    }
+  }
+
+  @Test
   void theWarehouseComputesTheMask() throws Exception {
     String plan = String.join("\n", column("max",
         "EXPLAIN PLAN FOR SELECT email FROM cdp.customers WHERE customer_id = 42").stream().map(Object::toString).toList());
