@@ -218,7 +218,8 @@ public final class QueryPlanner {
 
     Program program = Programs.standard();
     RelTraitSet desired = logical.getTraitSet().replace(EnumerableConvention.INSTANCE);
-    RelNode physical = program.run(planner, logical, desired, List.of(), List.of());
+    RelNode physical =
+        MaterializedInput.underNestedLoopJoins(program.run(planner, logical, desired, List.of(), List.of()));
 
     List<QueryPlan.Pushdown> pushdowns = pushdowns(physical);
     String explainText = explainText(physical, pushdowns);
