@@ -19,7 +19,15 @@ import dev.sluice.gateway.config.WarehouseConfig;
 import dev.sluice.gateway.testing.Corpus;
 import dev.sluice.gateway.testing.TestingGateway;
 import dev.sluice.policies.Principal;
+import dev.sluice.dialects.postgresql.TestingPostgres;
+import dev.sluice.gateway.demo.DemoDataGenerator;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +46,7 @@ import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -52,9 +61,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>The warehouses' data sources are the demo's DuckDB files whatever the dialect: they only
  * serve Calcite's metadata discovery here, the dialect alone decides the rendered SQL. Each
  * expected SQL is also re-parsed by Calcite's parser set up like the target warehouse, so a golden
- * file can never hold text the dialect's own grammar rejects. Execution on the real engines is
- * covered elsewhere (CorpusDifferentialTest, PostgresWarehouseDifferentialTest, the dialects
- * module's SparkConformanceTest).
+ * file can never hold text the dialect's own grammar rejects; the PostgreSQL and Redshift
+ * renderings of {@code dw} pushdowns also run on an embedded PostgreSQL against DuckDB's answers.
+ * Databricks SQL runs on Spark in the dialects module's SparkConformanceTest, not here.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DialectGoldenTest {
@@ -70,6 +79,9 @@ class DialectGoldenTest {
   }
 
   private static final Pattern SPARK_POSITION = Pattern.compile("\\bPOSITION\\(");
+
+  private static final List<String> KNOWN_REDSHIFT_FLOOR =
+      List.of("redshift/max/profile_lookup pushdown 1:", "redshift/max/birth_year_bands pushdown 1:");
 
   private static final Map<String, Principal> USERS = Map.of(
       "admin", new Principal("admin", Set.of("admin"), Map.of()),
@@ -92,7 +104,8 @@ class DialectGoldenTest {
           .map(duckDb -> new Warehouse(duckDb.name(), dialect.getValue(), duckDb.dataSource(), () -> {}))
           .toList();
       VirtualCatalog catalog = VirtualCatalog.build(config.schema(), speakingDialect);
-      planning.put(dialect.getKey(), new Planning(new QueryPlanner(catalog), new Governance(catalog, policies.load())));
+      planning.put(
+          dialect.getKey(), new Planning(new QueryPlanner(catalog), new Governance(catalog, policies.load())));
     }
   }
 
@@ -140,6 +153,95 @@ class DialectGoldenTest {
   }
 
   /**
+   * Every {@code dw} pushdown of the PostgreSQL and Redshift renderings runs on a real (embedded)
+   * PostgreSQL holding the demo's dw rows, and answers as the DuckDB rendering of the same
+   * pushdown does on the DuckDB demo file. Redshift's SHA2(text, bits) is created as a
+   * PostgreSQL function, as in the dialects module's RedshiftDriverAgainstPostgresTest.
+   */
+  @Test
+  void postgresAndRedshiftGoldensRunOnPostgresLikeDuckDb(@TempDir Path directory) throws Exception {
+    Warehouse duckDbDw =
+        duckDbWarehouses.stream().filter(w -> w.name().equals("dw")).findFirst().orElseThrow();
+    DemoDataGenerator demo =
+        new DemoDataGenerator(TestingGateway.demoDirectory(), TestingGateway.CUSTOMERS, TestingGateway.SEED);
+    List<String> problems = new ArrayList<>();
+    int compared = 0;
+    try (EmbeddedPostgres postgres = TestingPostgres.start()) {
+      PostgresWarehouseDifferentialTest.copyDw(postgres, demo.dwFile(), directory);
+      try (Connection pg = postgres.getPostgresDatabase().getConnection();
+          Connection duckDb = duckDbDw.dataSource().getConnection()) {
+        try (Statement statement = pg.createStatement()) {
+          statement.execute("CREATE FUNCTION sha2(text, integer) RETURNS text IMMUTABLE LANGUAGE sql AS"
+              + " $$ SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex') $$");
+        }
+        for (String dialect : List.of("postgresql", "redshift")) {
+          for (String user : List.of("admin", "max")) {
+            for (Corpus.Query query : Corpus.load()) {
+              List<QueryPlan.Pushdown> reference = render("duckdb", user, query).plan();
+              List<QueryPlan.Pushdown> target = render(dialect, user, query).plan();
+              if (reference.size() != target.size()) {
+                problems.add(dialect + "/" + user + "/" + query.name() + ": other pushdowns than DuckDB's");
+                continue;
+              }
+              for (int i = 0; i < target.size(); i++) {
+                if (!target.get(i).warehouse().equals("dw")) {
+                  continue;
+                }
+                String where = dialect + "/" + user + "/" + query.name() + " pushdown " + (i + 1);
+                try {
+                  List<List<Object>> expected = CorpusDifferentialTest.sorted(
+                      CorpusDifferentialTest.normalize(run(duckDb, reference.get(i), query)));
+                  List<List<Object>> actual = CorpusDifferentialTest.sorted(
+                      CorpusDifferentialTest.normalize(run(pg, target.get(i), query)));
+                  if (!actual.equals(expected)) {
+                    problems.add(
+                        where + ": " + actual.size() + " rows differ from DuckDB's " + expected.size());
+                  }
+                  compared++;
+                } catch (SQLException e) {
+                  problems.add(where + ": " + e.getMessage().lines().findFirst().orElse(""));
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    // Known bug, recorded here so the rest stays checked: RedshiftDialect renders Calcite's
+    // FLOOR(date TO YEAR) (the birth_date year mask) verbatim, which neither Redshift nor
+    // PostgreSQL parses; it needs DATE_TRUNC as PostgresDialect renders it. Remove these once the
+    // dialect is fixed (this assertion fails then, as a reminder).
+    List<String> known =
+        problems.stream().filter(p -> KNOWN_REDSHIFT_FLOOR.stream().anyMatch(p::startsWith)).toList();
+    assertThat(known).as("known Redshift FLOOR(... TO YEAR) failures").hasSize(KNOWN_REDSHIFT_FLOOR.size())
+        .allMatch(p -> p.contains("syntax error at or near \"TO\""));
+    problems.removeAll(known);
+    assertThat(problems).as("pushdowns compared: %d", compared).isEmpty();
+    assertThat(compared).isGreaterThan(20);
+  }
+
+  private static List<List<Object>> run(
+      Connection connection, QueryPlan.Pushdown pushdown, Corpus.Query query) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(pushdown.sql())) {
+      for (int i = 0; i < pushdown.parameterOrder().size(); i++) {
+        statement.setObject(i + 1, query.params().get(pushdown.parameterOrder().get(i)));
+      }
+      try (ResultSet rs = statement.executeQuery()) {
+        int columns = rs.getMetaData().getColumnCount();
+        List<List<Object>> rows = new ArrayList<>();
+        while (rs.next()) {
+          Object[] row = new Object[columns];
+          for (int c = 0; c < columns; c++) {
+            row[c] = rs.getObject(c + 1);
+          }
+          rows.add(java.util.Arrays.asList(row));
+        }
+        return rows;
+      }
+    }
+  }
+
+  /**
    * Redshift rejects INTERSECT ALL: the plan must neither crash the rendering nor push the ALL
    * form down. Today the planner keeps the set operation in the gateway (two plain scans pushed
    * down); a refusal would be recorded as "-- refused" instead, and either is acceptable.
@@ -157,7 +259,7 @@ class DialectGoldenTest {
   }
 
   /** The golden text and, separately, each pushdown's SQL for the parse check. */
-  private record Rendering(String text, List<String> pushdowns) {}
+  private record Rendering(String text, List<String> pushdowns, List<QueryPlan.Pushdown> plan) {}
 
   private Rendering render(String dialect, String user, Corpus.Query query) {
     Planning target = planning.get(dialect);
@@ -165,6 +267,7 @@ class DialectGoldenTest {
     text.append("-- ").append(query.name()).append(" as ").append(user).append(", ").append(dialect)
         .append(" dialect; regenerate with -D").append(UPDATE_PROPERTY).append("=true\n");
     List<String> pushdowns = new ArrayList<>();
+    List<QueryPlan.Pushdown> planned = new ArrayList<>();
     try {
       QueryPlan plan = target.planner().plan(query.sql(), target.governance().viewOf(USERS.get(user)));
       text.append("-- execution: ")
@@ -177,6 +280,7 @@ class DialectGoldenTest {
         }
         text.append('\n').append(pushdown.sql().strip()).append(";\n");
         pushdowns.add(pushdown.sql());
+        planned.add(pushdown);
       }
     } catch (GatewayException e) {
       // A query the dialect cannot express (Redshift's INTERSECT ALL, say) is refused, not
@@ -184,7 +288,7 @@ class DialectGoldenTest {
       text.append("-- refused (").append(e.code()).append("): ")
           .append(e.getMessage().replace("\n", "\n--   ")).append('\n');
     }
-    return new Rendering(text.toString(), pushdowns);
+    return new Rendering(text.toString(), pushdowns, planned);
   }
 
   /**
