@@ -64,7 +64,7 @@ class PostgresWarehouseDifferentialTest {
     DemoDataGenerator demo =
         new DemoDataGenerator(TestingGateway.demoDirectory(), TestingGateway.CUSTOMERS, TestingGateway.SEED);
     postgres = TestingPostgres.start();
-    copyDw(demo.dwFile(), directory);
+    copyDw(postgres, demo.dwFile(), directory);
     reference = ReferenceDatabase.open(demo.dwFile(), demo.lakeFile());
     postgresGateway = start("postgresql", postgres.getPort());
   }
@@ -101,7 +101,7 @@ class PostgresWarehouseDifferentialTest {
   }
 
   /** Copies dw's tables into PostgreSQL through CSV: DuckDB writes it, COPY reads it. */
-  private void copyDw(Path dwFile, Path directory) throws Exception {
+  static void copyDw(EmbeddedPostgres postgres, Path dwFile, Path directory) throws Exception {
     try (Warehouse duckDb = new DuckDbConnectionSettings(dwFile, true, 1).open("dw-copy");
         Connection source = duckDb.dataSource().getConnection();
         Connection target = postgres.getPostgresDatabase().getConnection();

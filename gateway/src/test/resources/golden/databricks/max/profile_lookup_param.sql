@@ -1,0 +1,6 @@
+-- profile_lookup_param as max, databricks dialect; regenerate with -Dgolden.update=true
+-- execution: whole pushdown
+-- warehouse dw, parameters [0]
+SELECT `household_key` `customer_id`, (SHA2(LOWER(TRIM(CAST(`email_address` AS STRING))), 256)) `email`, CAST(LOWER(`tier`) AS STRING) `loyalty_tier`, `ltv` `lifetime_value`
+FROM `retail`.`households`
+WHERE `household_key` = ?;

@@ -1,0 +1,11 @@
+-- composite_bread_and_soft_drinks_count as admin, duckdb dialect; regenerate with -Dgolden.update=true
+-- execution: whole pushdown
+-- warehouse lake
+SELECT COUNT(*) AS "audience_size"
+FROM (SELECT "household_key" AS "customer_id"
+FROM "ml"."propensity"
+WHERE "p_bread" >= 6.6E-1
+INTERSECT
+SELECT "household_key" AS "customer_id"
+FROM "ml"."propensity"
+WHERE "p_soft_drinks" >= 3.3E-1 AND "p_soft_drinks" <= 6.6E-1) AS "t3";

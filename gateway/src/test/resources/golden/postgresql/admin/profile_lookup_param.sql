@@ -1,0 +1,6 @@
+-- profile_lookup_param as admin, postgresql dialect; regenerate with -Dgolden.update=true
+-- execution: whole pushdown
+-- warehouse dw, parameters [0]
+SELECT "household_key" AS "customer_id", "email_address" AS "email", CAST(LOWER("tier") AS VARCHAR) AS "loyalty_tier", "ltv" AS "lifetime_value"
+FROM "retail"."households"
+WHERE "household_key" = ?;

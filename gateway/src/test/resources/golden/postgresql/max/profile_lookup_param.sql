@@ -1,0 +1,6 @@
+-- profile_lookup_param as max, postgresql dialect; regenerate with -Dgolden.update=true
+-- execution: whole pushdown
+-- warehouse dw, parameters [0]
+SELECT "household_key" AS "customer_id", (ENCODE(SHA256(CONVERT_TO(LOWER(TRIM(BOTH ' ' FROM CAST("email_address" AS VARCHAR))), 'UTF8')), 'hex')) AS "email", CAST(LOWER("tier") AS VARCHAR) AS "loyalty_tier", "ltv" AS "lifetime_value"
+FROM "retail"."households"
+WHERE "household_key" = ?;

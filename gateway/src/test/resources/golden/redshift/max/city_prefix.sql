@@ -1,0 +1,8 @@
+-- city_prefix as max, redshift dialect; regenerate with -Dgolden.update=true
+-- execution: whole pushdown
+-- warehouse dw
+SELECT "city", COUNT(*) AS "customers"
+FROM "retail"."households"
+WHERE "city" LIKE 'San%'
+GROUP BY "city"
+ORDER BY "city";
