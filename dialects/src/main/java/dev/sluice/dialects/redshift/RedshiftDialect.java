@@ -4,7 +4,15 @@ import dev.sluice.dialects.DecimalQuotients;
 import dev.sluice.dialects.MaskFunctions;
 import java.util.List;
 import java.util.Locale;
+import org.apache.calcite.avatica.util.TimeUnitRange;
+import org.apache.calcite.rel.type.RelDataTypeSystem;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.fun.SqlFloorFunction;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.type.SqlTypeFactoryImpl;
+import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.SqlBasicFunction;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlFunction;
@@ -24,6 +32,9 @@ import org.apache.calcite.sql.type.ReturnTypes;
  * plus the mask functions and the quirks below.
  */
 public final class RedshiftDialect extends RedshiftSqlDialect {
+  private static final RexBuilder REX_BUILDER =
+      new RexBuilder(new SqlTypeFactoryImpl(RelDataTypeSystem.DEFAULT));
+
   public static final RedshiftDialect INSTANCE = new RedshiftDialect();
 
   // Rendering-only operators: Redshift's own functions, never offered to client SQL.
@@ -39,6 +50,21 @@ public final class RedshiftDialect extends RedshiftSqlDialect {
   // Redshift's NUMERIC division picks its own result scale: see DecimalQuotients.
   @Override
   public RexNode prepareUnparse(RexNode rex) {
+    // DATE_TRUNC returns a TIMESTAMP even for a DATE, and Calcite drops the year mask's CAST to
+    // DATE as redundant: restore it so a truncated date stays a date.
+    if (rex instanceof RexCall call
+        && call.getKind() == SqlKind.FLOOR
+        && call.getOperands().size() == 2
+        && call.getOperands().get(0).getType().getSqlTypeName() == SqlTypeName.DATE) {
+      RexNode date = call.getOperands().get(0);
+      var types = REX_BUILDER.getTypeFactory();
+      var timestamp = types.createTypeWithNullability(
+          types.createSqlType(SqlTypeName.TIMESTAMP, 0), date.getType().isNullable());
+      // Truncate the date as a timestamp (so this rewrite does not apply again) and cast back.
+      RexNode floor = REX_BUILDER.makeCall(
+          timestamp, call.getOperator(), List.of(REX_BUILDER.makeCast(timestamp, date), call.getOperands().get(1)));
+      return REX_BUILDER.makeCall(call.getType(), SqlStdOperatorTable.CAST, List.of(floor));
+    }
     return DecimalQuotients.pinned(rex);
   }
 
@@ -53,6 +79,15 @@ public final class RedshiftDialect extends RedshiftSqlDialect {
       // lower-case hex: exactly the function.
       SHA2.createCall(pos, call.operand(0), SqlLiteral.createExactNumeric("256", pos))
           .unparse(writer, leftPrec, rightPrec);
+      return;
+    }
+    if (call.getKind() == SqlKind.FLOOR && call.operandCount() == 2) {
+      // FLOOR(x TO unit) is Calcite's spelling; Redshift has DATE_TRUNC('unit', x).
+      SqlLiteral unit = call.operand(1);
+      TimeUnitRange range = unit.getValueAs(TimeUnitRange.class);
+      SqlCall truncated =
+          SqlFloorFunction.replaceTimeUnitOperand(call, range.name(), unit.getParserPosition());
+      SqlFloorFunction.unparseDatetimeFunction(writer, truncated, "DATE_TRUNC", false);
       return;
     }
     if (isAllIntersectOrExcept(call)) {

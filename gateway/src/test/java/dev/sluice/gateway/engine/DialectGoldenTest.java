@@ -81,7 +81,7 @@ class DialectGoldenTest {
   private static final Pattern SPARK_POSITION = Pattern.compile("\\bPOSITION\\(");
 
   private static final List<String> KNOWN_REDSHIFT_FLOOR =
-      List.of("redshift/max/profile_lookup pushdown 1:", "redshift/max/birth_year_bands pushdown 1:");
+      List.of();
 
   private static final Map<String, Principal> USERS = Map.of(
       "admin", new Principal("admin", Set.of("admin"), Map.of()),
