@@ -67,6 +67,40 @@ class CheckCommandTest {
   }
 
   @Test
+  void unreachableDatabricksHostIsExplainedWithinTheTimeout() throws Exception {
+    // A closed port on this machine: the real Databricks driver is configured from hostname,
+    // HTTP path and token, and fails to connect; check says so, well within its timeout.
+    String yaml = """
+        warehouses:
+          lake:
+            dialect: databricks
+            databricks:
+              server_hostname: 127.0.0.1
+              port: 1
+              http_path: /sql/1.0/warehouses/abc
+              token_env: DBX_TOKEN
+        schema:
+          tables:
+            products:
+              kind: entity
+              source: lake.web.skus
+              primary_key: [product_id]
+              columns: { product_id: sku_id }
+        users:
+          admin: { password_env: DBX_TOKEN, roles: [admin] }
+        """;
+    GatewayConfig config = dev.sluice.gateway.config.ConfigLoader.parse(
+        yaml, "databricks.yaml", dev.sluice.gateway.config.VariableResolver.of(java.util.Map.of("DBX_TOKEN", "dapi-not-a-real-token")));
+    long started = System.nanoTime();
+    CheckReport report = new ConnectionCheck(config, Duration.ofSeconds(20)).check("lake");
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(25));
+    assertThat(report.ok()).isFalse();
+    assertThat(report.text()).contains("lake").doesNotContain("dapi-not-a-real-token");
+    assertThat(report.text().toLowerCase(java.util.Locale.ROOT))
+        .containsAnyOf("refused", "timed out", "could not connect", "cannot connect", "unreachable");
+  }
+
+  @Test
   void unknownWarehouseListsTheConfiguredOnes() {
     CheckReport report = new ConnectionCheck(TestingGateway.demoConfig(), Duration.ofSeconds(5)).check("dx");
     assertThat(report.ok()).isFalse();
