@@ -118,6 +118,11 @@ public record DatabricksConnectionSettings(
    */
   public Warehouse open(String name) {
     requireNonNull(name, "name is null");
+    // Left alone, the driver logs through java.util.logging into databricks_jdbc.log files in the
+    // working directory; send its logging where the gateway's goes instead.
+    if (System.getProperty("com.databricks.jdbc.loggerImpl") == null) {
+      System.setProperty("com.databricks.jdbc.loggerImpl", "SLF4JLOGGER");
+    }
     HikariConfig config = new HikariConfig();
     config.setPoolName("databricks-" + name);
     config.setDataSource(new DatabricksDataSource(jdbcUrl(), driverProperties()));

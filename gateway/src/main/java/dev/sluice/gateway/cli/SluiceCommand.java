@@ -26,10 +26,6 @@ public final class SluiceCommand implements Runnable {
   public static void main(String[] args) {
     // Warehouse TIMESTAMPs carry no zone; a UTC JVM keeps Calcite's and the drivers' conversions exact.
     TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
-    // The Databricks driver otherwise writes its own log file into the working directory.
-    if (System.getProperty("com.databricks.jdbc.loggerImpl") == null) {
-      System.setProperty("com.databricks.jdbc.loggerImpl", "SLF4JLOGGER");
-    }
     int exitCode = new CommandLine(new SluiceCommand()).execute(args);
     if (exitCode != 0) {
       System.exit(exitCode);
