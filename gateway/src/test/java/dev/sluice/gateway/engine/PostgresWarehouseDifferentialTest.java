@@ -46,10 +46,7 @@ import org.postgresql.PGConnection;
  * DuckDB demo file) while {@code lake} stays on DuckDB: every corpus query, cross-engine joins
  * included, answers as DuckDB does over the virtual views, with {@code dialect: postgresql}
  * through pgjdbc.
- *
- * <p>Not yet with {@code dialect: redshift}: the real Redshift driver's DatabaseMetaData queries
- * Redshift's own catalog views ({@code svv_external_schemas}, {@code svv_tables}, ...), so the
- * catalog's JdbcSchema cannot discover tables through it on PostgreSQL.
+ * {@link RedshiftWarehouseDifferentialTest} does the same with {@code dialect: redshift}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PostgresWarehouseDifferentialTest {
@@ -64,7 +61,7 @@ class PostgresWarehouseDifferentialTest {
     DemoDataGenerator demo =
         new DemoDataGenerator(TestingGateway.demoDirectory(), TestingGateway.CUSTOMERS, TestingGateway.SEED);
     postgres = TestingPostgres.start();
-    copyDw(demo.dwFile(), directory);
+    copyDw(postgres, demo.dwFile(), directory);
     reference = ReferenceDatabase.open(demo.dwFile(), demo.lakeFile());
     postgresGateway = start("postgresql", postgres.getPort());
   }
@@ -101,7 +98,7 @@ class PostgresWarehouseDifferentialTest {
   }
 
   /** Copies dw's tables into PostgreSQL through CSV: DuckDB writes it, COPY reads it. */
-  private void copyDw(Path dwFile, Path directory) throws Exception {
+  static void copyDw(EmbeddedPostgres postgres, Path dwFile, Path directory) throws Exception {
     try (Warehouse duckDb = new DuckDbConnectionSettings(dwFile, true, 1).open("dw-copy");
         Connection source = duckDb.dataSource().getConnection();
         Connection target = postgres.getPostgresDatabase().getConnection();
@@ -159,8 +156,13 @@ class PostgresWarehouseDifferentialTest {
     }
   }
 
-  private static List<List<Object>> viaGateway(GatewayServer server, Corpus.Query query) throws SQLException {
-    try (Connection connection = TestingGateway.connect(server, "protobuf", "admin");
+  static List<List<Object>> viaGateway(GatewayServer server, Corpus.Query query) throws SQLException {
+    return viaGateway(server, query, "admin");
+  }
+
+  static List<List<Object>> viaGateway(GatewayServer server, Corpus.Query query, String user)
+      throws SQLException {
+    try (Connection connection = TestingGateway.connect(server, "protobuf", user);
         PreparedStatement statement = connection.prepareStatement(query.sql())) {
       Object[] params = query.paramArray();
       for (int i = 0; i < params.length; i++) {
