@@ -5,26 +5,29 @@ import dev.sluice.dialects.MaskFunctions;
 import java.util.List;
 import java.util.Locale;
 import org.apache.calcite.avatica.util.TimeUnitRange;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rel.type.RelDataTypeSystem;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexNode;
-import org.apache.calcite.sql.fun.SqlFloorFunction;
-import org.apache.calcite.sql.fun.SqlStdOperatorTable;
-import org.apache.calcite.sql.type.SqlTypeFactoryImpl;
-import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.SqlBasicFunction;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlFunction;
+import org.apache.calcite.sql.SqlIntervalQualifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlSetOperator;
 import org.apache.calcite.sql.SqlWriter;
 import org.apache.calcite.sql.dialect.RedshiftSqlDialect;
+import org.apache.calcite.sql.fun.SqlFloorFunction;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.OperandTypes;
 import org.apache.calcite.sql.type.ReturnTypes;
+import org.apache.calcite.sql.type.SqlTypeFactoryImpl;
+import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * The SQL dialect Sluice renders pushdown SQL in for Amazon Redshift warehouses: Calcite's {@link
@@ -32,9 +35,6 @@ import org.apache.calcite.sql.type.ReturnTypes;
  * plus the mask functions and the quirks below.
  */
 public final class RedshiftDialect extends RedshiftSqlDialect {
-  private static final RexBuilder REX_BUILDER =
-      new RexBuilder(new SqlTypeFactoryImpl(RelDataTypeSystem.DEFAULT));
-
   public static final RedshiftDialect INSTANCE = new RedshiftDialect();
 
   // Rendering-only operators: Redshift's own functions, never offered to client SQL.
@@ -47,25 +47,35 @@ public final class RedshiftDialect extends RedshiftSqlDialect {
     super(DEFAULT_CONTEXT);
   }
 
+  private static final RexBuilder REX_BUILDER =
+      new RexBuilder(new SqlTypeFactoryImpl(RelDataTypeSystem.DEFAULT));
+
   // Redshift's NUMERIC division picks its own result scale: see DecimalQuotients.
   @Override
   public RexNode prepareUnparse(RexNode rex) {
-    // DATE_TRUNC returns a TIMESTAMP even for a DATE, and Calcite drops the year mask's CAST to
-    // DATE as redundant: restore it so a truncated date stays a date.
     if (rex instanceof RexCall call
         && call.getKind() == SqlKind.FLOOR
         && call.getOperands().size() == 2
         && call.getOperands().get(0).getType().getSqlTypeName() == SqlTypeName.DATE) {
-      RexNode date = call.getOperands().get(0);
-      var types = REX_BUILDER.getTypeFactory();
-      var timestamp = types.createTypeWithNullability(
-          types.createSqlType(SqlTypeName.TIMESTAMP, 0), date.getType().isNullable());
-      // Truncate the date as a timestamp (so this rewrite does not apply again) and cast back.
-      RexNode floor = REX_BUILDER.makeCall(
-          timestamp, call.getOperator(), List.of(REX_BUILDER.makeCast(timestamp, date), call.getOperands().get(1)));
-      return REX_BUILDER.makeCall(call.getType(), SqlStdOperatorTable.CAST, List.of(floor));
+      return floorDate(call);
     }
     return DecimalQuotients.pinned(rex);
+  }
+
+  // DATE_TRUNC returns a timestamp even for a date: truncate the date as a timestamp and cast the
+  // result back, so the column keeps the DATE type Calcite derived.
+  private static RexNode floorDate(RexCall call) {
+    RexNode date = call.getOperands().get(0);
+    RelDataTypeFactory types = REX_BUILDER.getTypeFactory();
+    RelDataType timestamp =
+        types.createTypeWithNullability(
+            types.createSqlType(SqlTypeName.TIMESTAMP), date.getType().isNullable());
+    RexNode floor =
+        REX_BUILDER.makeCall(
+            timestamp,
+            call.getOperator(),
+            List.of(REX_BUILDER.makeCast(timestamp, date), call.getOperands().get(1)));
+    return REX_BUILDER.makeCall(call.getType(), SqlStdOperatorTable.CAST, List.of(floor));
   }
 
   @Override
@@ -82,12 +92,16 @@ public final class RedshiftDialect extends RedshiftSqlDialect {
       return;
     }
     if (call.getKind() == SqlKind.FLOOR && call.operandCount() == 2) {
-      // FLOOR(x TO unit) is Calcite's spelling; Redshift has DATE_TRUNC('unit', x).
-      SqlLiteral unit = call.operand(1);
-      TimeUnitRange range = unit.getValueAs(TimeUnitRange.class);
-      SqlCall truncated =
+      // Redshift has no FLOOR(x TO unit); DATE_TRUNC('unit', x) is the same truncation.
+      SqlNode unit = call.operand(1);
+      // A parsed FLOOR carries an interval qualifier, one converted from a plan a symbol literal.
+      TimeUnitRange range =
+          unit instanceof SqlIntervalQualifier qualifier
+              ? qualifier.timeUnitRange
+              : ((SqlLiteral) unit).getValueAs(TimeUnitRange.class);
+      SqlCall truncation =
           SqlFloorFunction.replaceTimeUnitOperand(call, range.name(), unit.getParserPosition());
-      SqlFloorFunction.unparseDatetimeFunction(writer, truncated, "DATE_TRUNC", false);
+      SqlFloorFunction.unparseDatetimeFunction(writer, truncation, "DATE_TRUNC", false);
       return;
     }
     if (isAllIntersectOrExcept(call)) {

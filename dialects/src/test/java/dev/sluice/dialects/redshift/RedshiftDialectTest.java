@@ -26,6 +26,13 @@ class RedshiftDialectTest {
   }
 
   @Test
+  void floorToAUnitRendersAsDateTrunc() throws Exception {
+    assertThat(render("SELECT FLOOR(d TO YEAR) FROM t"))
+        .contains("DATE_TRUNC('YEAR', \"D\")")
+        .doesNotContain("FLOOR");
+  }
+
+  @Test
   void intersectAllAndExceptAllAreRefused() {
     assertThatThrownBy(() -> render("SELECT a FROM t INTERSECT ALL SELECT a FROM u"))
         .isInstanceOf(UnsupportedOperationException.class)

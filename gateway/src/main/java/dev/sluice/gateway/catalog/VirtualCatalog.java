@@ -21,6 +21,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
+import org.apache.calcite.adapter.jdbc.DescribedJdbcSchema;
 import org.apache.calcite.adapter.jdbc.JdbcConvention;
 import org.apache.calcite.adapter.jdbc.JdbcSchema;
 import org.apache.calcite.jdbc.CalciteSchema;
@@ -135,13 +136,15 @@ public final class VirtualCatalog {
    */
   private static void addPhysicalSchemas(
       SchemaPlus physicalRoot, VirtualSchemaConfig config, Map<String, Warehouse> warehouses) {
-    Map<String, Set<String>> schemasByWarehouse = new LinkedHashMap<>();
+    // warehouse -> physical schema -> the mapped tables in it
+    Map<String, Map<String, Set<String>>> tablesByWarehouse = new LinkedHashMap<>();
     for (VirtualTableConfig table : config.tables()) {
-      schemasByWarehouse
-          .computeIfAbsent(table.source().warehouse(), name -> new LinkedHashSet<>())
-          .add(table.source().schema());
+      tablesByWarehouse
+          .computeIfAbsent(table.source().warehouse(), name -> new LinkedHashMap<>())
+          .computeIfAbsent(table.source().schema(), name -> new LinkedHashSet<>())
+          .add(table.source().table());
     }
-    schemasByWarehouse.forEach(
+    tablesByWarehouse.forEach(
         (warehouseName, schemas) -> {
           Warehouse warehouse = warehouses.get(warehouseName);
           if (warehouse == null) {
@@ -153,16 +156,28 @@ public final class VirtualCatalog {
           // warehouse will do since they share the data source.
           Expression expression =
               Schemas.subSchemaExpression(
-                  warehouseSchema, schemas.iterator().next(), JdbcSchema.class);
+                  warehouseSchema, schemas.keySet().iterator().next(), JdbcSchema.class);
           JdbcConvention convention =
               JdbcConvention.of(warehouse.dialect(), expression, warehouseName);
-          for (String schema : schemas) {
-            warehouseSchema.add(
-                schema,
-                new JdbcSchema(
-                    warehouse.dataSource(), warehouse.dialect(), convention, null, schema));
-          }
+          schemas.forEach(
+              (schema, tableNames) ->
+                  warehouseSchema.add(schema, physicalSchema(warehouse, convention, schema, tableNames)));
         });
+  }
+
+  private static JdbcSchema physicalSchema(
+      Warehouse warehouse, JdbcConvention convention, String schema, Set<String> tableNames) {
+    return switch (TableDiscovery.of(warehouse.dialect())) {
+      case DATABASE_METADATA -> new JdbcSchema(
+          warehouse.dataSource(), warehouse.dialect(), convention, null, schema);
+      case EMPTY_SELECT -> new DescribedJdbcSchema(
+          warehouse.dataSource(),
+          warehouse.dialect(),
+          convention,
+          schema,
+          tableNames,
+          new EmptySelectDescriber(warehouse.dataSource(), warehouse.dialect()));
+    };
   }
 
   static String viewSql(VirtualTableConfig table) {

@@ -46,10 +46,7 @@ import org.postgresql.PGConnection;
  * DuckDB demo file) while {@code lake} stays on DuckDB: every corpus query, cross-engine joins
  * included, answers as DuckDB does over the virtual views, with {@code dialect: postgresql}
  * through pgjdbc.
- *
- * <p>Not yet with {@code dialect: redshift}: the real Redshift driver's DatabaseMetaData queries
- * Redshift's own catalog views ({@code svv_external_schemas}, {@code svv_tables}, ...), so the
- * catalog's JdbcSchema cannot discover tables through it on PostgreSQL.
+ * {@link RedshiftWarehouseDifferentialTest} does the same with {@code dialect: redshift}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PostgresWarehouseDifferentialTest {
@@ -159,8 +156,13 @@ class PostgresWarehouseDifferentialTest {
     }
   }
 
-  private static List<List<Object>> viaGateway(GatewayServer server, Corpus.Query query) throws SQLException {
-    try (Connection connection = TestingGateway.connect(server, "protobuf", "admin");
+  static List<List<Object>> viaGateway(GatewayServer server, Corpus.Query query) throws SQLException {
+    return viaGateway(server, query, "admin");
+  }
+
+  static List<List<Object>> viaGateway(GatewayServer server, Corpus.Query query, String user)
+      throws SQLException {
+    try (Connection connection = TestingGateway.connect(server, "protobuf", user);
         PreparedStatement statement = connection.prepareStatement(query.sql())) {
       Object[] params = query.paramArray();
       for (int i = 0; i < params.length; i++) {
