@@ -120,6 +120,48 @@ class PostgresToolingTest {
     }
   }
 
+  @Test
+  void checkAndDiscoverRunEndToEndOnAPostgresWarehouse(@org.junit.jupiter.api.io.TempDir java.nio.file.Path directory)
+      throws Exception {
+    String yaml = """
+        warehouses:
+          pg:
+            dialect: postgresql
+            postgresql: { host: 127.0.0.1, port: %d, database: postgres, user: %s, password_env: PG_PASSWORD, ssl_mode: disable }
+        schema:
+          tables:
+            lines:
+              kind: entity
+              source: pg.%s
+              primary_key: [order_id]
+              columns: { order_id: order_id, sku: sku }
+        users:
+          admin: { password_env: PG_PASSWORD, roles: [admin] }
+        """;
+    var variables = dev.sluice.gateway.config.VariableResolver.of(java.util.Map.of("PG_PASSWORD", "unused"));
+    var readable = dev.sluice.gateway.config.ConfigLoader.parse(
+        yaml.formatted(postgres.getPort(), "postgres", "shop.order_lines"), "pg.yaml", variables);
+    CheckReport ok = new ConnectionCheck(readable, java.time.Duration.ofSeconds(20)).check("pg");
+    assertThat(ok.ok()).as(ok.text()).isTrue();
+    assertThat(ok.text()).contains("OK pg (postgresql)").contains("order_lines");
+
+    var forbidden = dev.sluice.gateway.config.ConfigLoader.parse(
+        yaml.formatted(postgres.getPort(), "reader", "private.secrets"), "pg.yaml", variables);
+    CheckReport denied = new ConnectionCheck(forbidden, java.time.Duration.ofSeconds(20)).check("pg");
+    assertThat(denied.ok()).isFalse();
+    assertThat(denied.text()).contains("No permission");
+
+    java.nio.file.Path file = directory.resolve("pg.yaml");
+    java.nio.file.Files.writeString(file, yaml.formatted(postgres.getPort(), "postgres", "shop.order_lines")
+        .replace("password_env: PG_PASSWORD, ssl_mode", "password_env: HOME, ssl_mode")
+        .replace("admin: { password_env: PG_PASSWORD", "admin: { password_env: HOME"));
+    java.io.StringWriter out = new java.io.StringWriter();
+    picocli.CommandLine command = new picocli.CommandLine(new dev.sluice.gateway.cli.SluiceCommand());
+    command.setOut(new java.io.PrintWriter(out));
+    int exit = command.execute("discover", "--config", file.toString(), "--warehouse", "pg", "--schema", "shop");
+    assertThat(exit).as(out.toString()).isZero();
+  }
+
   private static String url(String database) {
     return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + database;
   }
