@@ -16,7 +16,6 @@ import java.util.Set;
 final class WarehousesBinder {
   private static final String PATH = "warehouses";
   static final List<String> DIALECTS = List.of("duckdb", "postgresql", "redshift", "databricks");
-  private static final List<String> SUPPORTED_DIALECTS = List.of("duckdb", "postgresql", "redshift", "databricks");
   private static final int DEFAULT_POOL_SIZE = 8;
 
   private WarehousesBinder() {}
@@ -73,7 +72,7 @@ final class WarehousesBinder {
       case "postgresql" -> ServerSettingsBinder.postgres(node.get(), settingsPath, reader);
       case "redshift" -> ServerSettingsBinder.redshift(node.get(), settingsPath, reader);
       case "databricks" -> ServerSettingsBinder.databricks(node.get(), settingsPath, reader);
-      default -> otherSettings(node.get(), dialect.get(), settingsPath, reader);
+      default -> throw new IllegalStateException("unchecked dialect " + dialect.get());
     };
     return Optional.of(PushdownBinder.bind(
         new WarehouseConfig(entry.key(), dialect.get(), poolSize, settings), node.get(), entry.path(), reader));
@@ -89,11 +88,6 @@ final class WarehousesBinder {
       reader.problem(dialectPath, "unknown dialect '" + dialect.get()
           + "' (expected one of " + String.join(", ", DIALECTS) + ")");
       return Optional.empty();
-    }
-    if (!SUPPORTED_DIALECTS.contains(dialect.get())) {
-      // Still a known dialect: its settings are bound so they are checked for syntax already.
-      reader.problem(dialectPath, "dialect " + dialect.get() + " is not supported yet (supported: "
-          + String.join(", ", SUPPORTED_DIALECTS) + ")");
     }
     return dialect;
   }
@@ -112,14 +106,4 @@ final class WarehousesBinder {
     return settings;
   }
 
-  /** Settings of a dialect not implemented yet: any keys, scalar values, kept as written. */
-  private static Map<String, String> otherSettings(
-      ObjectNode warehouse, String dialect, String path, ConfigReader reader) {
-    Map<String, String> settings = new LinkedHashMap<>();
-    ConfigReader.field(warehouse, dialect)
-        .flatMap(block -> reader.mapping(block, path))
-        .ifPresent(block -> reader.entries(block, path).forEach(entry ->
-            reader.string(entry.value(), entry.path()).ifPresent(value -> settings.put(entry.key(), value))));
-    return settings;
-  }
 }
