@@ -71,25 +71,7 @@ class CorpusDifferentialTest {
   }
 
   private static List<List<Object>> viaGateway(Corpus.Query query, String serialization) throws SQLException {
-    try (Connection connection = TestingGateway.connect(server, serialization, "admin");
-        PreparedStatement statement = connection.prepareStatement(query.sql())) {
-      Object[] params = query.paramArray();
-      for (int i = 0; i < params.length; i++) {
-        statement.setObject(i + 1, params[i]);
-      }
-      try (ResultSet rs = statement.executeQuery()) {
-        int columns = rs.getMetaData().getColumnCount();
-        List<List<Object>> rows = new ArrayList<>();
-        while (rs.next()) {
-          Object[] row = new Object[columns];
-          for (int i = 0; i < columns; i++) {
-            row[i] = rs.getObject(i + 1);
-          }
-          rows.add(Arrays.asList(row));
-        }
-        return rows;
-      }
-    }
+    return TestingGateway.rows(server, serialization, "admin", query.sql(), query.paramArray());
   }
 
   /** Ordered when the outermost query ends with ORDER BY (after the last closing parenthesis). */

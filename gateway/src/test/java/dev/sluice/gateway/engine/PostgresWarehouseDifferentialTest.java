@@ -162,24 +162,6 @@ class PostgresWarehouseDifferentialTest {
 
   static List<List<Object>> viaGateway(GatewayServer server, Corpus.Query query, String user)
       throws SQLException {
-    try (Connection connection = TestingGateway.connect(server, "protobuf", user);
-        PreparedStatement statement = connection.prepareStatement(query.sql())) {
-      Object[] params = query.paramArray();
-      for (int i = 0; i < params.length; i++) {
-        statement.setObject(i + 1, params[i]);
-      }
-      try (ResultSet rs = statement.executeQuery()) {
-        int columns = rs.getMetaData().getColumnCount();
-        List<List<Object>> rows = new ArrayList<>();
-        while (rs.next()) {
-          Object[] row = new Object[columns];
-          for (int i = 0; i < columns; i++) {
-            row[i] = rs.getObject(i + 1);
-          }
-          rows.add(Arrays.asList(row));
-        }
-        return rows;
-      }
-    }
+    return TestingGateway.rows(server, "protobuf", user, query.sql(), query.paramArray());
   }
 }

@@ -164,23 +164,6 @@ class AdversarialPolicyTest {
 
   /** All rows of {@code sql} run as {@code user} on the shared gateway. */
   static List<List<Object>> rowsAs(String user, String sql, Object... params) throws SQLException {
-    try (Connection connection = TestingGateway.connect(TestingGateway.shared(), "protobuf", user);
-        PreparedStatement statement = connection.prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) {
-        statement.setObject(i + 1, params[i]);
-      }
-      try (ResultSet rs = statement.executeQuery()) {
-        List<List<Object>> rows = new ArrayList<>();
-        int n = rs.getMetaData().getColumnCount();
-        while (rs.next()) {
-          List<Object> row = new ArrayList<>();
-          for (int i = 1; i <= n; i++) {
-            row.add(rs.getObject(i));
-          }
-          rows.add(row);
-        }
-        return rows;
-      }
-    }
+    return TestingGateway.rows(TestingGateway.shared(), "protobuf", user, sql, params);
   }
 }

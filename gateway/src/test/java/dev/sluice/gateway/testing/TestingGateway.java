@@ -91,4 +91,29 @@ public final class TestingGateway {
       throws SQLException {
     return DriverManager.getConnection(url(server, serialization, user, user + "-demo"));
   }
+
+  /** Every row of {@code sql} run as {@code user} through the stock driver, values as JDBC objects. */
+  public static java.util.List<java.util.List<Object>> rows(
+      GatewayServer server, String serialization, String user, String sql, Object... params)
+      throws SQLException {
+    try (Connection connection = connect(server, serialization, user);
+        java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        statement.setObject(i + 1, params[i]);
+      }
+      try (java.sql.ResultSet rs = statement.executeQuery()) {
+        int columns = rs.getMetaData().getColumnCount();
+        java.util.List<java.util.List<Object>> rows = new java.util.ArrayList<>();
+        while (rs.next()) {
+          Object[] row = new Object[columns];
+          for (int i = 0; i < columns; i++) {
+            row[i] = rs.getObject(i + 1);
+          }
+          // Values may be NULL, which List.of refuses.
+          rows.add(java.util.Arrays.asList(row));
+        }
+        return rows;
+      }
+    }
+  }
 }
