@@ -9,7 +9,8 @@ import java.util.Optional;
 final class EngineBinder {
   private static final String PATH = "engine";
   private static final List<String> KEYS =
-      List.of("query_timeout", "default_frame_rows", "max_frame_rows", "plan_cache_size");
+      List.of(
+          "query_timeout", "default_frame_rows", "max_frame_rows", "plan_cache_size", "arrow_batch_rows");
   private static final int MAX_ROWS = 10_000_000;
 
   private EngineBinder() {}
@@ -35,6 +36,8 @@ final class EngineBinder {
     // 0 turns the plan cache off, which helps when measuring planning cost.
     int planCacheSize =
         reader.integer(node, PATH, "plan_cache_size", EngineConfig.DEFAULT_PLAN_CACHE_SIZE, 0, 1_000_000);
-    return new EngineConfig(queryTimeout, defaultFrameRows, maxFrameRows, planCacheSize);
+    int arrowBatchRows =
+        reader.integer(node, PATH, "arrow_batch_rows", EngineConfig.DEFAULT_ARROW_BATCH_ROWS, 1, 1_000_000);
+    return new EngineConfig(queryTimeout, defaultFrameRows, maxFrameRows, planCacheSize, arrowBatchRows);
   }
 }

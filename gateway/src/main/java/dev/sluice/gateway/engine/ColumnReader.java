@@ -49,6 +49,20 @@ interface ColumnReader {
     };
   }
 
+  /**
+   * Like {@link #forType} but with date and time values as {@code java.time} objects, which keep
+   * the microseconds Arrow carries and the engine's row representation drops.
+   */
+  static ColumnReader precise(RelDataType type) {
+    return switch (type.getSqlTypeName()) {
+      case DATE -> (rs, i) -> rs.getObject(i, LocalDate.class);
+      case TIME -> (rs, i) -> rs.getObject(i, LocalTime.class);
+      case TIMESTAMP -> (rs, i) -> rs.getObject(i, LocalDateTime.class);
+      case TIMESTAMP_WITH_LOCAL_TIME_ZONE -> (rs, i) -> rs.getObject(i, OffsetDateTime.class);
+      default -> forType(type);
+    };
+  }
+
   private static Object nullable(ResultSet resultSet, Object value) throws SQLException {
     return resultSet.wasNull() ? null : value;
   }

@@ -2,11 +2,20 @@ package dev.sluice.gateway.engine;
 
 import dev.sluice.gateway.ErrorCode;
 import dev.sluice.gateway.GatewayException;
+import dev.sluice.gateway.arrow.ArrowValues;
+import dev.sluice.gateway.arrow.ValueWriter;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.duckdb.DuckDBResultSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +27,7 @@ final class JdbcCursor extends StreamingCursor {
   private final Connection connection;
   private final PreparedStatement statement;
   private final ResultSet resultSet;
+  private final List<ResultColumn> columns;
   private final ColumnReader[] readers;
 
   JdbcCursor(
@@ -30,6 +40,7 @@ final class JdbcCursor extends StreamingCursor {
     this.connection = connection;
     this.statement = statement;
     this.resultSet = resultSet;
+    this.columns = columns;
     this.readers = columns.stream().map(c -> ColumnReader.forType(c.type())).toArray(ColumnReader[]::new);
   }
 
@@ -45,6 +56,137 @@ final class JdbcCursor extends StreamingCursor {
       row[i] = readers[i].read(resultSet, i + 1);
     }
     return row;
+  }
+
+  @Override
+  RowSink arrowSink(VectorSchemaRoot root) {
+    List<FieldVector> vectors = root.getFieldVectors();
+    ValueWriter[] writers = new ValueWriter[vectors.size()];
+    ColumnReader[] precise = new ColumnReader[vectors.size()];
+    for (int i = 0; i < writers.length; i++) {
+      writers[i] = ValueWriter.forVector(vectors.get(i));
+      precise[i] = ColumnReader.precise(columns.get(i).type());
+    }
+    return index -> {
+      for (int i = 0; i < writers.length; i++) {
+        writers[i].write(index, precise[i].read(resultSet, i + 1));
+      }
+    };
+  }
+
+  /** DuckDB exports its results as Arrow natively, 3-4x faster than reading its JDBC rows. */
+  @Override
+  public ArrowBatches arrow(Schema schema, BufferAllocator allocator, int batchRows) {
+    DuckDBResultSet duckdb;
+    try {
+      if (!resultSet.isWrapperFor(DuckDBResultSet.class)) {
+        return super.arrow(schema, allocator, batchRows);
+      }
+      duckdb = resultSet.unwrap(DuckDBResultSet.class);
+    } catch (SQLException e) {
+      return super.arrow(schema, allocator, batchRows);
+    }
+    ArrowReader reader;
+    try {
+      reader = (ArrowReader) duckdb.arrowExportStream(allocator, batchRows);
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+    return new NativeBatches(schema, allocator, reader);
+  }
+
+  /** Batches from DuckDB's export, moved (not copied) into the result's schema where types agree. */
+  private final class NativeBatches implements ArrowBatches, AutoCloseable {
+    private final Schema schema;
+    private final VectorSchemaRoot root;
+    private final ValueWriter[] writers;
+    private final ArrowReader reader;
+    private boolean readerClosed;
+
+    NativeBatches(Schema schema, BufferAllocator allocator, ArrowReader reader) {
+      this.schema = schema;
+      this.reader = reader;
+      this.root = VectorSchemaRoot.create(schema, allocator);
+      List<FieldVector> vectors = root.getFieldVectors();
+      this.writers = new ValueWriter[vectors.size()];
+      for (int i = 0; i < writers.length; i++) {
+        writers[i] = ValueWriter.forVector(vectors.get(i));
+      }
+      keepArrowResource(this);
+    }
+
+    @Override
+    public Schema schema() {
+      return schema;
+    }
+
+    @Override
+    public VectorSchemaRoot root() {
+      return root;
+    }
+
+    @Override
+    public boolean next() {
+      return loadBatch(this::load);
+    }
+
+    private boolean load() throws Exception {
+      try {
+        while (reader.loadNextBatch()) {
+          VectorSchemaRoot source = reader.getVectorSchemaRoot();
+          int rows = source.getRowCount();
+          if (rows == 0) {
+            continue;
+          }
+          if (source.getFieldVectors().size() != writers.length) {
+            throw new SQLException("DuckDB returned " + source.getFieldVectors().size()
+                + " columns for a plan of " + writers.length);
+          }
+          root.clear();
+          for (int i = 0; i < writers.length; i++) {
+            move(source.getVector(i), writers[i], rows);
+          }
+          root.setRowCount(rows);
+          return true;
+        }
+      } catch (IOException e) {
+        throw new SQLException(e.getMessage(), e);
+      }
+      // Before the result set: the stream reads from DuckDB's result.
+      closeReader();
+      return false;
+    }
+
+    private void move(FieldVector from, ValueWriter writer, int rows) {
+      FieldVector to = writer.vector();
+      if (from.getField().getType().equals(to.getField().getType())) {
+        from.makeTransferPair(to).transfer();
+        return;
+      }
+      to.setInitialCapacity(rows);
+      to.allocateNew();
+      for (int row = 0; row < rows; row++) {
+        writer.write(row, ArrowValues.read(from, row));
+      }
+      to.setValueCount(rows);
+    }
+
+    private void closeReader() {
+      if (!readerClosed) {
+        readerClosed = true;
+        try {
+          reader.close();
+        } catch (Exception e) {
+          LOG.debug("Closing DuckDB's Arrow stream failed: {}", e.toString());
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      closeReader();
+      root.close();
+    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.sluice.gateway.engine;
 
 import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
 
 /**
  * The rows of one running query, pulled in batches so that memory stays bounded by the batch size.
@@ -15,8 +16,20 @@ public interface QueryCursor extends AutoCloseable {
    */
   String queryId();
 
+  /** The result's columns. */
+  List<ResultColumn> columns();
+
   /** The next rows, at most {@code maxRows}; an empty list once {@link #done()}. */
   List<Object[]> fetch(int maxRows);
+
+  /**
+   * Switches the cursor to Arrow: the remaining rows as record batches of at most
+   * {@code batchRows} rows in the {@link dev.sluice.gateway.arrow.ArrowTypeMapping}, allocated from
+   * {@code allocator} (which must outlive the cursor). Call at most once, before any fetch; the
+   * batches are freed when the cursor is closed. Whole pushdowns to DuckDB take the batches from
+   * DuckDB's native Arrow export; other results are converted from their JDBC rows.
+   */
+  ArrowBatches arrow(BufferAllocator allocator, int batchRows);
 
   /** Whether every row has been returned. */
   boolean done();

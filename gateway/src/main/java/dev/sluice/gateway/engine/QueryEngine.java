@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import dev.sluice.dialects.Warehouse;
+import dev.sluice.gateway.arrow.ArrowTypeMapping;
 import dev.sluice.gateway.ErrorCode;
 import dev.sluice.gateway.GatewayException;
 import dev.sluice.gateway.catalog.GovernedView;
@@ -26,6 +27,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
 
@@ -120,7 +124,7 @@ public final class QueryEngine implements AutoCloseable {
     if (execution instanceof QueryPlan.Federated federated) {
       return federatedCursor(plan, federated, jdbcParameters, timeout, attribution);
     }
-    return withoutTimeout(explainCursor(plan), attribution);
+    return withoutTimeout(plan, explainCursor(plan), attribution);
   }
 
   private Duration effectiveTimeout(Optional<Duration> clientTimeout) {
@@ -180,7 +184,7 @@ public final class QueryEngine implements AutoCloseable {
       }
       JdbcCursor cursor =
           new JdbcCursor(warehouse.name(), connection, statement, resultSet, plan.columns());
-      return withTimeout(cursor, timeout, cursor::stop, attribution);
+      return withTimeout(plan, cursor, timeout, cursor::stop, attribution);
     } catch (SQLException e) {
       closeQuietly(statement);
       closeQuietly(connection);
@@ -212,7 +216,7 @@ public final class QueryEngine implements AutoCloseable {
       Enumerable<Object> enumerable = federated.bindable().bind(context);
       Enumerator<Object> enumerator = enumerable.enumerator();
       FederatedCursor cursor = new FederatedCursor(enumerator, cancelFlag, plan.columns().size());
-      return withTimeout(cursor, timeout, cursor::stop, attribution);
+      return withTimeout(plan, cursor, timeout, cursor::stop, attribution);
     } catch (RuntimeException e) {
       Throwable cause = e;
       while (cause.getCause() != null && cause.getCause() != cause) {
@@ -227,69 +231,105 @@ public final class QueryEngine implements AutoCloseable {
 
   /** Arms the query timeout for the rest of the cursor's life (fetching included). */
   private QueryCursor withTimeout(
-      RowCursor cursor, Duration timeout, Consumer<StopReason> stop, QueryAttribution attribution) {
+      QueryPlan plan,
+      RowCursor cursor,
+      Duration timeout,
+      Consumer<StopReason> stop,
+      QueryAttribution attribution) {
     ScheduledFuture<?> timer = schedule(timeout, () -> stop.accept(StopReason.timedOut(timeout)));
-    return new QueryCursor() {
-      @Override
-      public String queryId() {
-        return attribution.queryId();
-      }
-
-      @Override
-      public List<Object[]> fetch(int maxRows) {
-        List<Object[]> rows = cursor.fetch(maxRows);
-        if (cursor.done()) {
-          timer.cancel(false);
-        }
-        return rows;
-      }
-
-      @Override
-      public boolean done() {
-        return cursor.done();
-      }
-
-      @Override
-      public void cancel() {
-        cursor.cancel();
-      }
-
-      @Override
-      public void close() {
-        timer.cancel(false);
-        cursor.close();
-      }
-    };
+    return new EngineCursor(plan.columns(), cursor, attribution, timer);
   }
 
   /** Rows the gateway already holds (EXPLAIN): nothing runs, so nothing can time out. */
-  private static QueryCursor withoutTimeout(RowCursor cursor, QueryAttribution attribution) {
-    return new QueryCursor() {
-      @Override
-      public String queryId() {
-        return attribution.queryId();
-      }
+  private static QueryCursor withoutTimeout(
+      QueryPlan plan, RowCursor cursor, QueryAttribution attribution) {
+    return new EngineCursor(plan.columns(), cursor, attribution, null);
+  }
 
-      @Override
-      public List<Object[]> fetch(int maxRows) {
-        return cursor.fetch(maxRows);
-      }
+  /** A running query as clients see it: its identity, columns and timeout around its rows. */
+  private static final class EngineCursor implements QueryCursor {
+    private final List<ResultColumn> columns;
+    private final RowCursor cursor;
+    private final QueryAttribution attribution;
+    private final ScheduledFuture<?> timer;
 
-      @Override
-      public boolean done() {
-        return cursor.done();
-      }
+    EngineCursor(
+        List<ResultColumn> columns,
+        RowCursor cursor,
+        QueryAttribution attribution,
+        ScheduledFuture<?> timer) {
+      this.columns = columns;
+      this.cursor = cursor;
+      this.attribution = attribution;
+      this.timer = timer;
+    }
 
-      @Override
-      public void cancel() {
-        cursor.cancel();
-      }
+    @Override
+    public String queryId() {
+      return attribution.queryId();
+    }
 
-      @Override
-      public void close() {
-        cursor.close();
+    @Override
+    public List<ResultColumn> columns() {
+      return columns;
+    }
+
+    @Override
+    public List<Object[]> fetch(int maxRows) {
+      List<Object[]> rows = cursor.fetch(maxRows);
+      disarmWhenDone();
+      return rows;
+    }
+
+    @Override
+    public ArrowBatches arrow(BufferAllocator allocator, int batchRows) {
+      if (batchRows < 1) {
+        throw new IllegalArgumentException("batchRows must be positive, got " + batchRows);
       }
-    };
+      ArrowBatches batches = cursor.arrow(ArrowTypeMapping.schema(columns), allocator, batchRows);
+      return new ArrowBatches() {
+        @Override
+        public Schema schema() {
+          return batches.schema();
+        }
+
+        @Override
+        public VectorSchemaRoot root() {
+          return batches.root();
+        }
+
+        @Override
+        public boolean next() {
+          boolean loaded = batches.next();
+          disarmWhenDone();
+          return loaded;
+        }
+      };
+    }
+
+    private void disarmWhenDone() {
+      if (timer != null && cursor.done()) {
+        timer.cancel(false);
+      }
+    }
+
+    @Override
+    public boolean done() {
+      return cursor.done();
+    }
+
+    @Override
+    public void cancel() {
+      cursor.cancel();
+    }
+
+    @Override
+    public void close() {
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      cursor.close();
+    }
   }
 
   private ScheduledFuture<?> schedule(Duration delay, Runnable action) {

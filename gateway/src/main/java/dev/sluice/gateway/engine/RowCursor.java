@@ -1,6 +1,8 @@
 package dev.sluice.gateway.engine;
 
 import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * The rows of one running query as the engine produces them, before it attaches the query's
@@ -10,6 +12,9 @@ interface RowCursor extends AutoCloseable {
   List<Object[]> fetch(int maxRows);
 
   boolean done();
+
+  /** The remaining rows as Arrow batches of {@code schema}; see {@link QueryCursor#arrow}. */
+  ArrowBatches arrow(Schema schema, BufferAllocator allocator, int batchRows);
 
   void cancel();
 

@@ -46,7 +46,7 @@ class ConfigLoaderTest {
 
     assertThat(config.listeners().http()).isEqualTo(new HttpListenerConfig("127.0.0.1", 8765));
     assertThat(config.engine()).isEqualTo(
-        new EngineConfig(Duration.ofSeconds(300), 10_000, 100_000, 1000));
+        new EngineConfig(Duration.ofSeconds(300), 10_000, 100_000, 1000, 65_536));
     assertThat(config.warehouses()).containsExactly(
         new WarehouseConfig("dw", "duckdb", 8, Map.of("path", "/data/dw.duckdb", "read_only", "true")));
     assertThat(config.schema().name()).isEqualTo("cdp");
@@ -71,7 +71,7 @@ class ConfigLoaderTest {
         """ + MINIMAL);
 
     assertThat(config.listeners().http()).isEqualTo(new HttpListenerConfig("0.0.0.0", 0));
-    assertThat(config.engine()).isEqualTo(new EngineConfig(Duration.ofMillis(250), 500, 500, 0));
+    assertThat(config.engine()).isEqualTo(new EngineConfig(Duration.ofMillis(250), 500, 500, 0, 65_536));
     assertThat(parse("engine: { query_timeout: 5m }\n" + MINIMAL).engine().queryTimeout())
         .isEqualTo(Duration.ofMinutes(5));
     assertThat(parse("engine: { query_timeout: 2h }\n" + MINIMAL).engine().queryTimeout())

@@ -59,7 +59,7 @@ public final class TestingGateway {
   public static GatewayConfig withTimeout(GatewayConfig config, Duration timeout) {
     EngineConfig engine = config.engine();
     return config.withEngine(
-        new EngineConfig(timeout, engine.defaultFrameRows(), engine.maxFrameRows(), engine.planCacheSize()));
+        new EngineConfig(timeout, engine.defaultFrameRows(), engine.maxFrameRows(), engine.planCacheSize(), engine.arrowBatchRows()));
   }
 
   /** The gateway every test may share; it is closed when the JVM exits. */

@@ -1,0 +1,25 @@
+package dev.sluice.gateway.engine;
+
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * The remaining rows of a {@link QueryCursor} as Arrow record batches, loaded one at a time into
+ * one {@link VectorSchemaRoot}. The batches belong to the cursor: closing the cursor frees them.
+ * Each {@link #next()} releases the previous batch's buffers (a consumer that still needs them,
+ * such as a message queued for the network, must hold its own reference) and allocates the next
+ * one, so a query holds about one batch in memory.
+ */
+public interface ArrowBatches {
+  /** The result's schema, in the gateway's {@link dev.sluice.gateway.arrow.ArrowTypeMapping}. */
+  Schema schema();
+
+  /** The root {@link #next()} loads; its schema is {@link #schema()}. */
+  VectorSchemaRoot root();
+
+  /**
+   * Loads the next batch (at least one row) into {@link #root()}; false once every row has been
+   * returned. Fails with the same errors as {@link QueryCursor#fetch(int)}.
+   */
+  boolean next();
+}
