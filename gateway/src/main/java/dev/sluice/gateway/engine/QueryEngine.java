@@ -111,7 +111,17 @@ public final class QueryEngine implements AutoCloseable {
    */
   public QueryCursor execute(
       Principal principal, QueryPlan plan, List<Object> parameters, Optional<Duration> clientTimeout) {
-    requireNonNull(principal, "principal is null");
+    return execute(QueryContext.embedded(principal), plan, parameters, clientTimeout);
+  }
+
+  /**
+   * Starts running {@code plan} for the caller {@code context} describes; every frontend comes
+   * through here, so this is where admission and the audit log take part.
+   */
+  public QueryCursor execute(
+      QueryContext context, QueryPlan plan, List<Object> parameters, Optional<Duration> clientTimeout) {
+    requireNonNull(context, "context is null");
+    Principal principal = context.principal();
     requireNonNull(plan, "plan is null");
     Parameters.check(plan.parameterTypes(), parameters);
     List<Object> jdbcParameters = Parameters.jdbcValues(plan.parameterTypes(), parameters);

@@ -6,6 +6,8 @@ import dev.sluice.gateway.ErrorCode;
 import dev.sluice.gateway.GatewayException;
 import dev.sluice.gateway.engine.QueryCursor;
 import dev.sluice.gateway.engine.QueryEngine;
+import dev.sluice.gateway.engine.Protocol;
+import dev.sluice.gateway.engine.QueryContext;
 import dev.sluice.gateway.engine.QueryPlan;
 import dev.sluice.policies.Principal;
 import java.time.Duration;
@@ -58,7 +60,8 @@ public final class GatewayMeta extends MetaImpl {
   public void openConnection(ConnectionHandle ch, Map<String, String> info) {
     guard(() -> {
       Principal principal = currentPrincipal();
-      ConnectionState previous = connections.putIfAbsent(ch.id, new ConnectionState(principal));
+      ConnectionState previous =
+          connections.putIfAbsent(ch.id, new ConnectionState(principal, clientApplication(info)));
       if (previous != null && !previous.principal.user().equals(principal.user())) {
         throw new GatewayException(ErrorCode.ACCESS_DENIED, "Connection id already in use");
       }
@@ -300,7 +303,9 @@ public final class GatewayMeta extends MetaImpl {
       ConnectionState state, StatementState statement, List<Object> parameters, int firstFrameRows) {
     statement.closeCursor();
     statement.delivered = 0;
-    statement.cursor = engine.execute(state.principal, statement.plan, parameters, Optional.empty());
+    QueryContext context =
+        new QueryContext(state.principal, Protocol.AVATICA, currentClientAddress(), state.clientApplication);
+    statement.cursor = engine.execute(context, statement.plan, parameters, Optional.empty());
     return nextFrame(statement, 0, firstFrameRows);
   }
 
@@ -368,6 +373,25 @@ public final class GatewayMeta extends MetaImpl {
             () -> new GatewayException(ErrorCode.AUTHENTICATION_FAILED, "Not authenticated"));
   }
 
+  private static Optional<String> currentClientAddress() {
+    return AvaticaCallContext.current().map(AvaticaCallContext.CallContext::clientAddress);
+  }
+
+  /**
+   * The application a JDBC client names in its connection properties ({@code applicationName},
+   * as pgjdbc and many tools spell it, or {@code ApplicationName}); the stock driver sends every
+   * property it was given, credentials included, so nothing else is kept.
+   */
+  private static Optional<String> clientApplication(Map<String, String> info) {
+    for (String key : List.of("applicationName", "ApplicationName", "application_name")) {
+      String value = info == null ? null : info.get(key);
+      if (value != null && !value.isBlank()) {
+        return Optional.of(value.length() > 200 ? value.substring(0, 200) : value);
+      }
+    }
+    return Optional.empty();
+  }
+
   private ConnectionState connection(String id) {
     ConnectionState state = connections.get(id);
     // Another user's connection looks exactly like one that does not exist.
@@ -432,12 +456,14 @@ public final class GatewayMeta extends MetaImpl {
 
   private static final class ConnectionState {
     final Principal principal;
+    final Optional<String> clientApplication;
     final Map<Integer, StatementState> statements = new ConcurrentHashMap<>();
     final ConnectionPropertiesImpl properties = new ConnectionPropertiesImpl();
     volatile long lastUsedNanos = System.nanoTime();
 
-    ConnectionState(Principal principal) {
+    ConnectionState(Principal principal, Optional<String> clientApplication) {
       this.principal = principal;
+      this.clientApplication = clientApplication;
     }
 
     void touch() {
