@@ -74,9 +74,19 @@ final class JdbcCursor extends StreamingCursor {
     };
   }
 
+  /**
+   * Whether DuckDB results use DuckDB's own Arrow export; {@code -Dsluice.arrow.native=false}
+   * converts their JDBC rows like other warehouses' (for measuring, or to sidestep an export bug).
+   */
+  private static final boolean NATIVE_EXPORT =
+      Boolean.parseBoolean(System.getProperty("sluice.arrow.native", "true"));
+
   /** DuckDB exports its results as Arrow natively, 3-4x faster than reading its JDBC rows. */
   @Override
   public ArrowBatches arrow(Schema schema, BufferAllocator allocator, int batchRows) {
+    if (!NATIVE_EXPORT) {
+      return super.arrow(schema, allocator, batchRows);
+    }
     DuckDBResultSet duckdb;
     try {
       if (!resultSet.isWrapperFor(DuckDBResultSet.class)) {
