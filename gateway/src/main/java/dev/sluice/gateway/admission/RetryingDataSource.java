@@ -10,8 +10,6 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientConnectionException;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
@@ -34,16 +32,8 @@ public final class RetryingDataSource implements DataSource {
         RetryConfig.custom()
             .maxAttempts(policy.attempts())
             .intervalFunction(IntervalFunction.ofExponentialBackoff(policy.backoff(), 2.0))
-            .retryOnException(RetryingDataSource::isConnectionFailure)
+            .retryOnException(WarehouseFailures::isConnectionFailure)
             .build());
-  }
-
-  /** Whether {@code failure} says the warehouse could not be reached, rather than refused us. */
-  static boolean isConnectionFailure(Throwable failure) {
-    if (failure instanceof SQLTransientConnectionException || failure instanceof SQLNonTransientConnectionException) {
-      return true;
-    }
-    return failure instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08");
   }
 
   @Override

@@ -70,7 +70,7 @@ final class WarehouseBreaker {
     throw new GatewayException(
         ErrorCode.WAREHOUSE_UNAVAILABLE,
         "Warehouse '" + warehouse + "' is unavailable (circuit open after " + failuresWhenOpened
-            + " failures); retry in " + Math.max(1, retryIn.toSeconds()) + "s",
+            + (failuresWhenOpened == 1 ? " failure" : " failures") + "); retry in " + Math.max(1, retryIn.toSeconds()) + "s",
         retryIn);
   }
 

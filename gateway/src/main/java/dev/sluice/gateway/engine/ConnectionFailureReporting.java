@@ -1,10 +1,8 @@
 package dev.sluice.gateway.engine;
 
+import dev.sluice.gateway.admission.WarehouseFailures;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientConnectionException;
 import javax.sql.DataSource;
 
 /**
@@ -23,17 +21,11 @@ final class ConnectionFailureReporting {
           try {
             return method.invoke(target, args);
           } catch (InvocationTargetException e) {
-            if (method.getName().equals("getConnection") && isConnectionFailure(e.getCause())) {
+            if (method.getName().equals("getConnection") && WarehouseFailures.isConnectionFailure(e.getCause())) {
               onFailure.run();
             }
             throw e.getCause();
           }
         });
-  }
-
-  private static boolean isConnectionFailure(Throwable failure) {
-    return failure instanceof SQLTransientConnectionException
-        || failure instanceof SQLNonTransientConnectionException
-        || (failure instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08"));
   }
 }
