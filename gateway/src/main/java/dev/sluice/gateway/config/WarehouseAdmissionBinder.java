@@ -60,11 +60,11 @@ final class WarehouseAdmissionBinder {
     return new ConnectionPolicy(timeout, attempts, backoff, leakDetection);
   }
 
-  /** A duration of at least 2s, or {@code off}. */
+  /** A duration of at least 2s, or {@code off} (which YAML 1.1 reads as false). */
   private static Duration leakDetection(ObjectNode node, String path, Duration defaultValue, ConfigReader reader) {
     String keyPath = ConfigReader.path(path, "leak_detection");
     Optional<String> text = reader.optionalString(node, path, "leak_detection");
-    if (text.isPresent() && text.get().trim().equals("off")) {
+    if (text.isPresent() && (text.get().trim().equals("off") || text.get().trim().equals("false"))) {
       return Duration.ZERO;
     }
     Duration value = reader.duration(node, path, "leak_detection", defaultValue);
