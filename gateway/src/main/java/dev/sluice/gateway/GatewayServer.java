@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sluice.dialects.Warehouse;
 import dev.sluice.dialects.duckdb.DuckDbConnectionSettings;
+import dev.sluice.gateway.admission.Admission;
+import dev.sluice.gateway.admission.ProtectedWarehouses;
 import dev.sluice.gateway.auth.Authenticator;
 import dev.sluice.gateway.auth.LoginThrottle;
 import dev.sluice.gateway.auth.RequestAuthenticator;
@@ -11,14 +13,18 @@ import dev.sluice.gateway.auth.TokenStore;
 import dev.sluice.gateway.catalog.Governance;
 import dev.sluice.gateway.catalog.PolicySource;
 import dev.sluice.gateway.catalog.VirtualCatalog;
-import dev.sluice.gateway.catalog.WarehouseConnector;
 import dev.sluice.gateway.config.AuthConfig;
 import dev.sluice.gateway.config.VariableResolver;
 import dev.sluice.gateway.frontend.admin.PolicyReloadRoute;
 import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.gateway.config.HttpListenerConfig;
 import dev.sluice.gateway.config.WarehouseConfig;
+import dev.sluice.gateway.engine.Protocol;
 import dev.sluice.gateway.engine.QueryEngine;
+import dev.sluice.gateway.metrics.GatewayMetrics;
+import dev.sluice.gateway.metrics.MetricsRoutes;
+import dev.sluice.gateway.metrics.ReadinessMonitor;
+import dev.sluice.gateway.metrics.WarehouseReachability;
 import dev.sluice.gateway.engine.StrictPushdown;
 import dev.sluice.gateway.frontend.avatica.AvaticaRoute;
 import dev.sluice.gateway.frontend.avatica.GatewayMeta;
@@ -62,6 +68,9 @@ public final class GatewayServer implements AutoCloseable {
   private QueryEngine engine;
   private GatewayMeta meta;
   private HttpServer httpServer;
+  private GatewayMetrics metrics;
+  private Admission admission;
+  private ReadinessMonitor readiness;
 
   public GatewayServer(GatewayConfig config) {
     this(config, VariableResolver.environment());
@@ -78,14 +87,18 @@ public final class GatewayServer implements AutoCloseable {
       return;
     }
     try {
+      metrics = new GatewayMetrics();
       for (WarehouseConfig warehouse : config.warehouses()) {
-        warehouses.add(WarehouseConnector.open(warehouse));
+        warehouses.add(ProtectedWarehouses.open(warehouse, Optional.of(metrics.poolMetrics())));
       }
       VirtualCatalog catalog = VirtualCatalog.build(config.schema(), warehouses);
       policySource = new PolicySource(config.policies(), variables);
       Governance governance = new Governance(catalog, policySource.load());
       policySource.watch(governance);
-      engine = new QueryEngine(catalog, governance, config.engine(), StrictPushdown.of(config.warehouses()));
+      admission = new Admission(config.limits(), config.warehouses(), config.engine(), metrics);
+      metrics.watch(admission);
+      engine = new QueryEngine(
+          catalog, governance, config.engine(), StrictPushdown.of(config.warehouses()), admission, metrics);
       engine.start();
       meta = new GatewayMeta(engine);
       GatewayMeta avaticaMeta = meta;
@@ -97,13 +110,15 @@ public final class GatewayServer implements AutoCloseable {
       reaper.scheduleWithFixedDelay(
           () -> avaticaMeta.closeIdle(ABANDONED_CURSOR, ABANDONED_CONNECTION), 30, 30, TimeUnit.SECONDS);
       RequestAuthenticator authenticator = requestAuthenticator();
-      AvaticaRoute avatica = new AvaticaRoute(authenticator, new LocalService(meta));
+      AvaticaRoute avatica = new AvaticaRoute(
+          authenticator, new LocalService(meta), bytes -> metrics.bytesStreamed(Protocol.AVATICA, bytes));
       List<HttpEndpoint> endpoints = new ArrayList<>();
       endpoints.add(new HttpEndpoint(HttpMethod.POST, AvaticaRoute.PATH, avatica));
       endpoints.addAll(new AuthTokenRoute(new HttpAuthentication(authenticator)).endpoints());
       endpoints.add(
           new PolicyReloadRoute(authenticator, policySource, governance, config.policies().adminRoles())
               .endpoint());
+      endpoints.addAll(metricsRoutes(authenticator));
       HttpListenerConfig http = config.listeners().http();
       Optional<SslContext> tls =
           http.tls().map(files -> ServerTls.forServer(files.certificate(), files.privateKey(), "listeners.http.tls"));
@@ -114,6 +129,17 @@ public final class GatewayServer implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /** {@code /metrics}, {@code /healthz} and {@code /readyz}; readiness starts checking the warehouses. */
+  private List<HttpEndpoint> metricsRoutes(RequestAuthenticator authenticator) {
+    readiness = new ReadinessMonitor(config.metrics().readinessInterval());
+    warehouses.forEach(warehouse -> readiness.add(new WarehouseReachability(warehouse)));
+    // The audit log adds its "writable" check here once it exists: readiness.add(check).
+    readiness.start();
+    return new MetricsRoutes(
+            metrics, readiness, new HttpAuthentication(authenticator), config.metrics().requiredRole())
+        .endpoints();
   }
 
   private RequestAuthenticator requestAuthenticator() {
@@ -141,6 +167,19 @@ public final class GatewayServer implements AutoCloseable {
     return engine;
   }
 
+  /** The server's metrics registry and recorders; null before {@link #start()}. */
+  public synchronized GatewayMetrics metrics() {
+    return metrics;
+  }
+
+  public synchronized Admission admission() {
+    return admission;
+  }
+
+  public synchronized ReadinessMonitor readiness() {
+    return readiness;
+  }
+
   public GatewayConfig config() {
     return config;
   }
@@ -150,6 +189,10 @@ public final class GatewayServer implements AutoCloseable {
     if (httpServer != null) {
       httpServer.close();
       httpServer = null;
+    }
+    if (readiness != null) {
+      readiness.close();
+      readiness = null;
     }
     if (reaper != null) {
       reaper.shutdownNow();

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.sluice.dialects.PoolTuning;
 import dev.sluice.dialects.Warehouse;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,6 +118,12 @@ public record DatabricksConnectionSettings(
    * check} command reports why it is unreachable).
    */
   public Warehouse open(String name) {
+    return open(name, PoolTuning.defaults());
+  }
+
+  /** As {@link #open(String)}, with the pool's waits, validation and metrics set by {@code tuning}. */
+  public Warehouse open(String name, PoolTuning tuning) {
+    requireNonNull(tuning, "tuning is null");
     requireNonNull(name, "name is null");
     // Left alone, the driver logs through java.util.logging into databricks_jdbc.log files in the
     // working directory; send its logging where the gateway's goes instead.
@@ -131,6 +138,7 @@ public record DatabricksConnectionSettings(
     // No setReadOnly: the driver does not support read-only connections. Read-only access is the
     // gateway's invariant (only generated queries are sent) and the service principal's grants.
     config.setConnectionInitSql(String.join("; ", SESSION_SETUP));
+    tuning.applyTo(config);
     HikariDataSource pool = new HikariDataSource(config);
     return new Warehouse(name, DatabricksDialect.INSTANCE, pool, pool::close);
   }

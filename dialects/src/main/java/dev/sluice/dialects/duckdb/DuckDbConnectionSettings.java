@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.sluice.dialects.PoolTuning;
 import dev.sluice.dialects.Warehouse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,14 +44,26 @@ public record DuckDbConnectionSettings(Path path, boolean readOnly, int poolSize
    * @throws SQLException if DuckDB cannot open it
    */
   public Warehouse open(String name) throws SQLException {
+    return open(name, PoolTuning.defaults());
+  }
+
+  /**
+   * As {@link #open(String)}, with the pool's waits, validation and metrics set by {@code tuning}.
+   * The pool matters less here than for a server: connections are duplicates of one in-process
+   * database, cheap to open, so it mostly saves the session set-up and bounds concurrency.
+   */
+  public Warehouse open(String name, PoolTuning tuning) throws SQLException {
     requireNonNull(name, "name is null");
+    requireNonNull(tuning, "tuning is null");
     if (!Files.isRegularFile(path)) {
       throw new IllegalArgumentException(
           "DuckDB database file for warehouse '" + name + "' does not exist: " + path);
     }
     DuckDBConnection base = openBaseConnection();
     try {
-      HikariDataSource pool = new HikariDataSource(poolConfig(name, base));
+      HikariConfig config = poolConfig(name, base);
+      tuning.applyTo(config);
+      HikariDataSource pool = new HikariDataSource(config);
       return new Warehouse(
           name,
           DuckDbDialect.INSTANCE,

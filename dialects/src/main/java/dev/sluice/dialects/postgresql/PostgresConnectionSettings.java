@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.sluice.dialects.PoolTuning;
 import dev.sluice.dialects.Warehouse;
 import java.util.List;
 import java.util.Properties;
@@ -68,6 +69,12 @@ public record PostgresConnectionSettings(
 
   /** Opens a connection pool on the database; closing the returned warehouse closes it. */
   public Warehouse open(String name) {
+    return open(name, PoolTuning.defaults());
+  }
+
+  /** As {@link #open(String)}, with the pool's waits, validation and metrics set by {@code tuning}. */
+  public Warehouse open(String name, PoolTuning tuning) {
+    requireNonNull(tuning, "tuning is null");
     requireNonNull(name, "name is null");
     HikariConfig config = new HikariConfig();
     config.setPoolName("postgresql-" + name);
@@ -79,6 +86,7 @@ public record PostgresConnectionSettings(
     config.setConnectionInitSql(String.join("; ", SESSION_SETUP));
     // Fail fast at start-up is the connector's job (check command); the pool opens lazily.
     config.setInitializationFailTimeout(-1);
+    tuning.applyTo(config);
     HikariDataSource pool = new HikariDataSource(config);
     return new Warehouse(name, PostgresDialect.INSTANCE, pool, pool::close);
   }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.sluice.dialects.PoolTuning;
 import dev.sluice.dialects.Warehouse;
 import java.util.List;
 import java.util.Optional;
@@ -105,6 +106,12 @@ public record RedshiftConnectionSettings(
 
   /** Opens a connection pool on the database; closing the returned warehouse closes it. */
   public Warehouse open(String name) {
+    return open(name, PoolTuning.defaults());
+  }
+
+  /** As {@link #open(String)}, with the pool's waits, validation and metrics set by {@code tuning}. */
+  public Warehouse open(String name, PoolTuning tuning) {
+    requireNonNull(tuning, "tuning is null");
     requireNonNull(name, "name is null");
     HikariConfig config = new HikariConfig();
     config.setPoolName("redshift-" + name);
@@ -118,6 +125,7 @@ public record RedshiftConnectionSettings(
     config.setAutoCommit(false);
     config.setConnectionInitSql(String.join("; ", SESSION_SETUP));
     config.setInitializationFailTimeout(-1);
+    tuning.applyTo(config);
     HikariDataSource pool = new HikariDataSource(config);
     return new Warehouse(name, RedshiftDialect.INSTANCE, pool, pool::close);
   }

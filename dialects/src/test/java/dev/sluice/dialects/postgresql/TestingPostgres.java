@@ -44,6 +44,24 @@ public final class TestingPostgres {
   private TestingPostgres() {}
 
   public static EmbeddedPostgres start() throws IOException {
+    return builder().start();
+  }
+
+  /**
+   * A server on {@code port} whose data stays in {@code dataDirectory} after it is closed, so that
+   * a second call with the same arguments restarts the same database (tests of a warehouse that
+   * goes away and comes back). Every directory above it must be readable by everyone when the
+   * build runs as root, since the server then runs as nobody.
+   */
+  public static EmbeddedPostgres startKeepingData(java.nio.file.Path dataDirectory, int port) throws IOException {
+    return builder()
+        .setDataDirectory(dataDirectory)
+        .setCleanDataDirectory(false)
+        .setPort(port)
+        .start();
+  }
+
+  private static EmbeddedPostgres.Builder builder() {
     EmbeddedPostgres.Builder builder =
         EmbeddedPostgres.builder()
             .setServerConfig("listen_addresses", "127.0.0.1")
@@ -53,7 +71,7 @@ public final class TestingPostgres {
     if ("root".equals(System.getProperty("user.name"))) {
       builder.setPgBinaryResolver(UNPRIVILEGED);
     }
-    return builder.start();
+    return builder;
   }
 
   // One instance: zonky caches extracted binaries per resolver (and per archive digest on disk).

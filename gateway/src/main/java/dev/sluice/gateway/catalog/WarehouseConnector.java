@@ -1,5 +1,6 @@
 package dev.sluice.gateway.catalog;
 
+import dev.sluice.dialects.PoolTuning;
 import dev.sluice.dialects.Warehouse;
 import dev.sluice.dialects.databricks.DatabricksAuthentication;
 import dev.sluice.dialects.databricks.DatabricksConnectionSettings;
@@ -18,12 +19,17 @@ public final class WarehouseConnector {
   private WarehouseConnector() {}
 
   public static Warehouse open(WarehouseConfig warehouse) {
+    return open(warehouse, PoolTuning.defaults());
+  }
+
+  /** Opens {@code warehouse} with its pool's waits, validation and metrics set by {@code tuning}. */
+  public static Warehouse open(WarehouseConfig warehouse, PoolTuning tuning) {
     try {
       return switch (warehouse.dialect()) {
-        case "duckdb" -> duckDb(warehouse);
-        case "postgresql" -> postgres(warehouse);
-        case "redshift" -> redshift(warehouse);
-        case "databricks" -> databricks(warehouse);
+        case "duckdb" -> duckDb(warehouse, tuning);
+        case "postgresql" -> postgres(warehouse, tuning);
+        case "redshift" -> redshift(warehouse, tuning);
+        case "databricks" -> databricks(warehouse, tuning);
         default -> throw new GatewayException(
             ErrorCode.CONFIGURATION_ERROR,
             "warehouses." + warehouse.name() + ".dialect: " + warehouse.dialect() + " is not supported yet");
@@ -39,11 +45,11 @@ public final class WarehouseConnector {
     }
   }
 
-  private static Warehouse duckDb(WarehouseConfig warehouse) throws SQLException {
+  private static Warehouse duckDb(WarehouseConfig warehouse, PoolTuning tuning) throws SQLException {
     Path path = Path.of(warehouse.setting("path").orElseThrow());
     boolean readOnly = Boolean.parseBoolean(warehouse.setting("read_only").orElse("true"));
     try {
-      return new DuckDbConnectionSettings(path, readOnly, warehouse.poolSize()).open(warehouse.name());
+      return new DuckDbConnectionSettings(path, readOnly, warehouse.poolSize()).open(warehouse.name(), tuning);
     } catch (IllegalArgumentException e) {
       throw new GatewayException(
           ErrorCode.WAREHOUSE_UNAVAILABLE,
@@ -53,7 +59,7 @@ public final class WarehouseConnector {
   }
 
   // The binder validated and completed these settings, so every required one is present.
-  private static Warehouse postgres(WarehouseConfig warehouse) {
+  private static Warehouse postgres(WarehouseConfig warehouse, PoolTuning tuning) {
     return new PostgresConnectionSettings(
             required(warehouse, "host"),
             Integer.parseInt(required(warehouse, "port")),
@@ -62,10 +68,10 @@ public final class WarehouseConnector {
             required(warehouse, "password"),
             required(warehouse, "ssl_mode"),
             warehouse.poolSize())
-        .open(warehouse.name());
+        .open(warehouse.name(), tuning);
   }
 
-  private static Warehouse redshift(WarehouseConfig warehouse) {
+  private static Warehouse redshift(WarehouseConfig warehouse, PoolTuning tuning) {
     return new RedshiftConnectionSettings(
             required(warehouse, "host"),
             Integer.parseInt(required(warehouse, "port")),
@@ -75,10 +81,10 @@ public final class WarehouseConnector {
             warehouse.setting("iam_profile"),
             required(warehouse, "ssl_mode"),
             warehouse.poolSize())
-        .open(warehouse.name());
+        .open(warehouse.name(), tuning);
   }
 
-  private static Warehouse databricks(WarehouseConfig warehouse) {
+  private static Warehouse databricks(WarehouseConfig warehouse, PoolTuning tuning) {
     DatabricksAuthentication authentication = warehouse.setting("token").isPresent()
         ? new DatabricksAuthentication.PersonalAccessToken(required(warehouse, "token"))
         : new DatabricksAuthentication.OAuthMachineToMachine(
@@ -91,7 +97,7 @@ public final class WarehouseConnector {
             warehouse.setting("catalog"),
             warehouse.setting("schema"),
             warehouse.poolSize())
-        .open(warehouse.name());
+        .open(warehouse.name(), tuning);
   }
 
   private static String required(WarehouseConfig warehouse, String key) {

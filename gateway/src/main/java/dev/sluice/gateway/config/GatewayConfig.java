@@ -14,7 +14,9 @@ public record GatewayConfig(
     List<WarehouseConfig> warehouses,
     VirtualSchemaConfig schema,
     List<UserAccount> users,
-    PoliciesConfig policies) {
+    PoliciesConfig policies,
+    LimitsConfig limits,
+    MetricsConfig metrics) {
 
   public GatewayConfig {
     requireNonNull(listeners, "listeners is null");
@@ -24,6 +26,20 @@ public record GatewayConfig(
     requireNonNull(schema, "schema is null");
     users = List.copyOf(requireNonNull(users, "users is null"));
     requireNonNull(policies, "policies is null");
+    requireNonNull(limits, "limits is null");
+    requireNonNull(metrics, "metrics is null");
+  }
+
+  /** A configuration with the default {@link LimitsConfig} and {@link MetricsConfig}. */
+  public GatewayConfig(
+      ListenersConfig listeners,
+      AuthConfig auth,
+      EngineConfig engine,
+      List<WarehouseConfig> warehouses,
+      VirtualSchemaConfig schema,
+      List<UserAccount> users,
+      PoliciesConfig policies) {
+    this(listeners, auth, engine, warehouses, schema, users, policies, LimitsConfig.defaults(), MetricsConfig.defaults());
   }
 
   /** A configuration with the default {@link AuthConfig} and no policy file. */
@@ -37,23 +53,39 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withListeners(ListenersConfig newListeners) {
-    return new GatewayConfig(newListeners, auth, engine, warehouses, schema, users, policies);
+    return new GatewayConfig(newListeners, auth, engine, warehouses, schema, users, policies, limits, metrics);
   }
 
   public GatewayConfig withAuth(AuthConfig newAuth) {
-    return new GatewayConfig(listeners, newAuth, engine, warehouses, schema, users, policies);
+    return new GatewayConfig(listeners, newAuth, engine, warehouses, schema, users, policies, limits, metrics);
   }
 
   public GatewayConfig withEngine(EngineConfig newEngine) {
-    return new GatewayConfig(listeners, auth, newEngine, warehouses, schema, users, policies);
+    return new GatewayConfig(listeners, auth, newEngine, warehouses, schema, users, policies, limits, metrics);
   }
 
   public GatewayConfig withWarehouses(List<WarehouseConfig> newWarehouses) {
-    return new GatewayConfig(listeners, auth, engine, newWarehouses, schema, users, policies);
+    return new GatewayConfig(listeners, auth, engine, newWarehouses, schema, users, policies, limits, metrics);
   }
 
   public GatewayConfig withPolicies(PoliciesConfig newPolicies) {
-    return new GatewayConfig(listeners, auth, engine, warehouses, schema, users, newPolicies);
+    return new GatewayConfig(listeners, auth, engine, warehouses, schema, users, newPolicies, limits, metrics);
+  }
+
+  public GatewayConfig withLimits(LimitsConfig newLimits) {
+    return new GatewayConfig(listeners, auth, engine, warehouses, schema, users, policies, newLimits, metrics);
+  }
+
+  public GatewayConfig withMetrics(MetricsConfig newMetrics) {
+    return new GatewayConfig(listeners, auth, engine, warehouses, schema, users, policies, limits, newMetrics);
+  }
+
+  /** {@code name}'s configuration replaced by {@code change} of it; for tests and tools. */
+  public GatewayConfig withWarehouse(String name, java.util.function.UnaryOperator<WarehouseConfig> change) {
+    requireNonNull(change, "change is null");
+    return withWarehouses(warehouses.stream()
+        .map(warehouse -> warehouse.name().equals(name) ? change.apply(warehouse) : warehouse)
+        .toList());
   }
 
   public Optional<WarehouseConfig> warehouse(String name) {

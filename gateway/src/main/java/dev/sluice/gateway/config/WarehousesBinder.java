@@ -59,6 +59,7 @@ final class WarehousesBinder {
     }
     Optional<String> dialect = dialect(node.get(), entry.path(), reader);
     List<String> keys = new ArrayList<>(List.of("dialect", "pool_size", PushdownBinder.KEY));
+    keys.addAll(WarehouseAdmissionBinder.KEYS);
     // With the dialect unknown, any dialect's block is plausible; the dialect itself is the error.
     keys.addAll(dialect.map(List::of).orElse(DIALECTS));
     reader.checkKeys(node.get(), entry.path(), keys);
@@ -74,8 +75,9 @@ final class WarehousesBinder {
       case "databricks" -> ServerSettingsBinder.databricks(node.get(), settingsPath, reader);
       default -> throw new IllegalStateException("unchecked dialect " + dialect.get());
     };
-    return Optional.of(PushdownBinder.bind(
-        new WarehouseConfig(entry.key(), dialect.get(), poolSize, settings), node.get(), entry.path(), reader));
+    WarehouseConfig warehouse = PushdownBinder.bind(
+        new WarehouseConfig(entry.key(), dialect.get(), poolSize, settings), node.get(), entry.path(), reader);
+    return Optional.of(WarehouseAdmissionBinder.bind(warehouse, node.get(), entry.path(), reader));
   }
 
   private static Optional<String> dialect(ObjectNode node, String path, ConfigReader reader) {

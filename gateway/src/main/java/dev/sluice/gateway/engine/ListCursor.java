@@ -66,6 +66,11 @@ final class ListCursor implements RowCursor {
   }
 
   @Override
+  public boolean releaseWarehouse() {
+    return true;
+  }
+
+  @Override
   public synchronized boolean done() {
     return position >= rows.size();
   }

@@ -5,8 +5,9 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import dev.sluice.dialects.Warehouse;
-import dev.sluice.gateway.arrow.ArrowTypeMapping;
 import dev.sluice.gateway.ErrorCode;
+import dev.sluice.gateway.admission.Admission;
+import dev.sluice.gateway.metrics.GatewayMetrics;
 import dev.sluice.gateway.GatewayException;
 import dev.sluice.gateway.catalog.GovernedView;
 import dev.sluice.gateway.catalog.Governance;
@@ -21,15 +22,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.types.pojo.Schema;
+import javax.sql.DataSource;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
 
@@ -45,7 +46,10 @@ public final class QueryEngine implements AutoCloseable {
   private final QueryPlanner planner;
   private final StrictPushdown strictPushdown;
   private final Cache<PlanKey, QueryPlan> planCache;
+  private final Admission admission;
+  private final GatewayMetrics metrics;
   private ScheduledExecutorService timeouts;
+  private ExecutorService releasers;
 
   public QueryEngine(VirtualCatalog catalog, Governance governance, EngineConfig config) {
     this(catalog, governance, config, StrictPushdown.none());
@@ -53,6 +57,19 @@ public final class QueryEngine implements AutoCloseable {
 
   public QueryEngine(
       VirtualCatalog catalog, Governance governance, EngineConfig config, StrictPushdown strictPushdown) {
+    this(catalog, governance, config, strictPushdown, Admission.unlimited(config), new GatewayMetrics());
+  }
+
+  /** An engine whose queries pass {@code admission} and are recorded in {@code metrics}. */
+  public QueryEngine(
+      VirtualCatalog catalog,
+      Governance governance,
+      EngineConfig config,
+      StrictPushdown strictPushdown,
+      Admission admission,
+      GatewayMetrics metrics) {
+    this.admission = requireNonNull(admission, "admission is null");
+    this.metrics = requireNonNull(metrics, "metrics is null");
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.governance = requireNonNull(governance, "governance is null");
     this.config = requireNonNull(config, "config is null");
@@ -71,6 +88,16 @@ public final class QueryEngine implements AutoCloseable {
                 return thread;
               });
     }
+    if (releasers == null) {
+      // Unbounded but idle most of the time: one short task per stopped query.
+      releasers =
+          Executors.newCachedThreadPool(
+              runnable -> {
+                Thread thread = new Thread(runnable, "sluice-query-release");
+                thread.setDaemon(true);
+                return thread;
+              });
+    }
   }
 
   public VirtualCatalog catalog() {
@@ -79,6 +106,14 @@ public final class QueryEngine implements AutoCloseable {
 
   public EngineConfig config() {
     return config;
+  }
+
+  public Admission admission() {
+    return admission;
+  }
+
+  public GatewayMetrics metrics() {
+    return metrics;
   }
 
   /**
@@ -116,7 +151,8 @@ public final class QueryEngine implements AutoCloseable {
 
   /**
    * Starts running {@code plan} for the caller {@code context} describes; every frontend comes
-   * through here, so this is where admission and the audit log take part.
+   * through here, so this is where admission and the audit log take part. Admission slots are
+   * taken before any warehouse connection and given back exactly once, when the query ends.
    */
   public QueryCursor execute(
       QueryContext context, QueryPlan plan, List<Object> parameters, Optional<Duration> clientTimeout) {
@@ -125,20 +161,37 @@ public final class QueryEngine implements AutoCloseable {
     requireNonNull(plan, "plan is null");
     Parameters.check(plan.parameterTypes(), parameters);
     List<Object> jdbcParameters = Parameters.jdbcValues(plan.parameterTypes(), parameters);
-    Duration timeout = effectiveTimeout(clientTimeout);
+    Duration timeout = effectiveTimeout(principal, clientTimeout);
     QueryAttribution attribution = QueryAttribution.newQuery(principal.user());
-    QueryPlan.Execution execution = plan.execution();
-    if (execution instanceof QueryPlan.WholePushdown whole) {
-      return pushdownCursor(plan, whole.pushdown(), jdbcParameters, timeout, attribution);
+    List<String> warehouses = plan.warehouses();
+    QueryLifecycle lifecycle = new QueryLifecycle(
+        metrics, context.protocol(), warehouses.isEmpty() ? GatewayMetrics.NO_WAREHOUSE : String.join("+", warehouses));
+    try {
+      if (!warehouses.isEmpty()) {
+        lifecycle.admitted(admission.admit(principal, warehouses));
+      }
+      QueryPlan.Execution execution = plan.execution();
+      if (execution instanceof QueryPlan.WholePushdown whole) {
+        return pushdownCursor(plan, whole.pushdown(), jdbcParameters, timeout, attribution, lifecycle);
+      }
+      if (execution instanceof QueryPlan.Federated federated) {
+        return federatedCursor(plan, federated, jdbcParameters, timeout, attribution, lifecycle);
+      }
+      RowCursor explain = explainCursor(plan);
+      return new EngineCursor(
+          plan.columns(), explain, attribution, lifecycle, reason -> explain.cancel(), Runnable::run);
+    } catch (GatewayException e) {
+      lifecycle.failed(e.code());
+      throw e;
+    } catch (RuntimeException e) {
+      lifecycle.failed(ErrorCode.INTERNAL_ERROR);
+      throw e;
     }
-    if (execution instanceof QueryPlan.Federated federated) {
-      return federatedCursor(plan, federated, jdbcParameters, timeout, attribution);
-    }
-    return withoutTimeout(plan, explainCursor(plan), attribution);
   }
 
-  private Duration effectiveTimeout(Optional<Duration> clientTimeout) {
-    Duration configured = config.queryTimeout();
+  /** The principal's timeout (its roles', else the engine's) or the client's, whichever is smaller. */
+  private Duration effectiveTimeout(Principal principal, Optional<Duration> clientTimeout) {
+    Duration configured = admission.queryTimeout(principal);
     return clientTimeout
         .filter(t -> !t.isZero() && !t.isNegative())
         .filter(t -> t.compareTo(configured) < 0)
@@ -158,7 +211,8 @@ public final class QueryEngine implements AutoCloseable {
       QueryPlan.Pushdown pushdown,
       List<Object> parameters,
       Duration timeout,
-      QueryAttribution attribution) {
+      QueryAttribution attribution,
+      QueryLifecycle lifecycle) {
     Warehouse warehouse =
         catalog
             .warehouse(pushdown.warehouse())
@@ -194,7 +248,7 @@ public final class QueryEngine implements AutoCloseable {
       }
       JdbcCursor cursor =
           new JdbcCursor(warehouse.name(), connection, statement, resultSet, plan.columns());
-      return withTimeout(plan, cursor, timeout, cursor::stop, attribution);
+      return withTimeout(plan, cursor, timeout, cursor::stop, attribution, lifecycle);
     } catch (SQLException e) {
       closeQuietly(statement);
       closeQuietly(connection);
@@ -211,13 +265,16 @@ public final class QueryEngine implements AutoCloseable {
       QueryPlan.Federated federated,
       List<Object> parameters,
       Duration timeout,
-      QueryAttribution attribution) {
+      QueryAttribution attribution,
+      QueryLifecycle lifecycle) {
     AtomicBoolean cancelFlag = new AtomicBoolean();
     // The generated code's pushdown SQL is a constant; it reaches the warehouses through the data
-    // sources under this execution's root, which add the attribution comment.
+    // sources under this execution's root, which add the attribution comment and tell admission
+    // which warehouse failed to connect.
     FederatedDataContext context =
         new FederatedDataContext(
-            catalog.physicalRootWith(dataSource -> AttributingDataSource.wrap(dataSource, attribution)),
+            catalog.physicalRootWith(dataSource -> AttributingDataSource.wrap(
+                reportingFailures(dataSource, lifecycle), attribution)),
             catalog.typeFactory(),
             plan.parameterTypes(),
             parameters,
@@ -226,7 +283,7 @@ public final class QueryEngine implements AutoCloseable {
       Enumerable<Object> enumerable = federated.bindable().bind(context);
       Enumerator<Object> enumerator = enumerable.enumerator();
       FederatedCursor cursor = new FederatedCursor(enumerator, cancelFlag, plan.columns().size());
-      return withTimeout(plan, cursor, timeout, cursor::stop, attribution);
+      return withTimeout(plan, cursor, timeout, cursor::stop, attribution, lifecycle);
     } catch (RuntimeException e) {
       Throwable cause = e;
       while (cause.getCause() != null && cause.getCause() != cause) {
@@ -239,107 +296,36 @@ public final class QueryEngine implements AutoCloseable {
     }
   }
 
+  private DataSource reportingFailures(DataSource dataSource, QueryLifecycle lifecycle) {
+    for (Warehouse warehouse : catalog.warehouses()) {
+      if (warehouse.dataSource() == dataSource) {
+        return ConnectionFailureReporting.wrap(
+            dataSource, () -> lifecycle.ticket().connectionFailed(warehouse.name()));
+      }
+    }
+    return dataSource;
+  }
+
   /** Arms the query timeout for the rest of the cursor's life (fetching included). */
   private QueryCursor withTimeout(
       QueryPlan plan,
       RowCursor cursor,
       Duration timeout,
       Consumer<StopReason> stop,
-      QueryAttribution attribution) {
-    ScheduledFuture<?> timer = schedule(timeout, () -> stop.accept(StopReason.timedOut(timeout)));
-    return new EngineCursor(plan.columns(), cursor, attribution, timer);
+      QueryAttribution attribution,
+      QueryLifecycle lifecycle) {
+    EngineCursor engineCursor =
+        new EngineCursor(plan.columns(), cursor, attribution, lifecycle, stop, releaser());
+    engineCursor.arm(schedule(timeout, () -> engineCursor.timedOut(StopReason.timedOut(timeout))));
+    return engineCursor;
   }
 
-  /** Rows the gateway already holds (EXPLAIN): nothing runs, so nothing can time out. */
-  private static QueryCursor withoutTimeout(
-      QueryPlan plan, RowCursor cursor, QueryAttribution attribution) {
-    return new EngineCursor(plan.columns(), cursor, attribution, null);
-  }
-
-  /** A running query as clients see it: its identity, columns and timeout around its rows. */
-  private static final class EngineCursor implements QueryCursor {
-    private final List<ResultColumn> columns;
-    private final RowCursor cursor;
-    private final QueryAttribution attribution;
-    private final ScheduledFuture<?> timer;
-
-    EngineCursor(
-        List<ResultColumn> columns,
-        RowCursor cursor,
-        QueryAttribution attribution,
-        ScheduledFuture<?> timer) {
-      this.columns = columns;
-      this.cursor = cursor;
-      this.attribution = attribution;
-      this.timer = timer;
+  private Executor releaser() {
+    ExecutorService executor = releasers;
+    if (executor == null) {
+      throw new GatewayException(ErrorCode.INTERNAL_ERROR, "The query engine is not started");
     }
-
-    @Override
-    public String queryId() {
-      return attribution.queryId();
-    }
-
-    @Override
-    public List<ResultColumn> columns() {
-      return columns;
-    }
-
-    @Override
-    public List<Object[]> fetch(int maxRows) {
-      List<Object[]> rows = cursor.fetch(maxRows);
-      disarmWhenDone();
-      return rows;
-    }
-
-    @Override
-    public ArrowBatches arrow(BufferAllocator allocator, int batchRows) {
-      if (batchRows < 1) {
-        throw new IllegalArgumentException("batchRows must be positive, got " + batchRows);
-      }
-      ArrowBatches batches = cursor.arrow(ArrowTypeMapping.schema(columns), allocator, batchRows);
-      return new ArrowBatches() {
-        @Override
-        public Schema schema() {
-          return batches.schema();
-        }
-
-        @Override
-        public VectorSchemaRoot root() {
-          return batches.root();
-        }
-
-        @Override
-        public boolean next() {
-          boolean loaded = batches.next();
-          disarmWhenDone();
-          return loaded;
-        }
-      };
-    }
-
-    private void disarmWhenDone() {
-      if (timer != null && cursor.done()) {
-        timer.cancel(false);
-      }
-    }
-
-    @Override
-    public boolean done() {
-      return cursor.done();
-    }
-
-    @Override
-    public void cancel() {
-      cursor.cancel();
-    }
-
-    @Override
-    public void close() {
-      if (timer != null) {
-        timer.cancel(false);
-      }
-      cursor.close();
-    }
+    return executor;
   }
 
   private ScheduledFuture<?> schedule(Duration delay, Runnable action) {
@@ -373,6 +359,10 @@ public final class QueryEngine implements AutoCloseable {
     if (timeouts != null) {
       timeouts.shutdownNow();
       timeouts = null;
+    }
+    if (releasers != null) {
+      releasers.shutdown();
+      releasers = null;
     }
   }
 

@@ -59,6 +59,17 @@ public record QueryPlan(
   /** {@code EXPLAIN PLAN FOR}: the rows are the lines of {@link #explainText()}. */
   public record Explain() implements Execution {}
 
+  /**
+   * The warehouses the plan runs statements on, each once, sorted by name (the order admission
+   * takes their slots in); empty for EXPLAIN.
+   */
+  public List<String> warehouses() {
+    if (execution instanceof Explain) {
+      return List.of();
+    }
+    return pushdowns.stream().map(Pushdown::warehouse).distinct().sorted().toList();
+  }
+
   public Optional<Pushdown> wholePushdown() {
     return execution instanceof WholePushdown whole ? Optional.of(whole.pushdown()) : Optional.empty();
   }

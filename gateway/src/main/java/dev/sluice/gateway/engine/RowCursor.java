@@ -18,6 +18,13 @@ interface RowCursor extends AutoCloseable {
 
   void cancel();
 
+  /**
+   * After a stop (cancel or timeout), gives the warehouse statement and connection back now rather
+   * than at {@link #close()}; false when that must wait for the close (rows already being read as
+   * Arrow, whose native stream may still read from the result).
+   */
+  boolean releaseWarehouse();
+
   @Override
   void close();
 }

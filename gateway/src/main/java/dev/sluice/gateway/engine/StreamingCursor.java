@@ -203,6 +203,15 @@ abstract class StreamingCursor implements RowCursor {
 
   private boolean sourceReleased;
 
+  @Override
+  public final synchronized boolean releaseWarehouse() {
+    if (arrowResources != null) {
+      return false;
+    }
+    releaseSource();
+    return true;
+  }
+
   private void releaseSource() {
     if (!sourceReleased) {
       sourceReleased = true;

@@ -2,20 +2,15 @@ package dev.sluice.gateway.engine;
 
 import dev.sluice.gateway.ErrorCode;
 import dev.sluice.gateway.GatewayException;
+import dev.sluice.gateway.admission.WarehouseFailures;
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientConnectionException;
 
 /** Turns warehouse driver failures into gateway errors that name the warehouse. */
 final class Warehouses {
   private Warehouses() {}
 
   static GatewayException failure(String warehouse, SQLException e) {
-    boolean connection =
-        e instanceof SQLTransientConnectionException
-            || e instanceof SQLNonTransientConnectionException
-            || (e.getSQLState() != null && e.getSQLState().startsWith("08"));
-    if (connection) {
+    if (WarehouseFailures.isConnectionFailure(e)) {
       return new GatewayException(
           ErrorCode.WAREHOUSE_UNAVAILABLE,
           "Warehouse " + warehouse + " is unavailable: " + firstLine(e.getMessage()),

@@ -29,8 +29,11 @@ class ConfigDemoTest {
   @Test
   void twoDuckDbWarehousesUnderTheDataDirectory() {
     assertThat(config.warehouses()).containsExactly(
-        new WarehouseConfig("dw", "duckdb", 8, Map.of("path", "/var/sluice/dw.duckdb", "read_only", "true")),
-        new WarehouseConfig("lake", "duckdb", 8, Map.of("path", "/var/sluice/lake.duckdb", "read_only", "true")));
+        // Eight statements at once, and one more pooled connection for readiness checks.
+        new WarehouseConfig("dw", "duckdb", 9, Map.of("path", "/var/sluice/dw.duckdb", "read_only", "true"))
+            .withAdmission(WarehouseAdmission.defaults(8)),
+        new WarehouseConfig("lake", "duckdb", 9, Map.of("path", "/var/sluice/lake.duckdb", "read_only", "true"))
+            .withAdmission(WarehouseAdmission.defaults(8)));
   }
 
   @Test

@@ -47,8 +47,12 @@ class ConfigLoaderTest {
     assertThat(config.listeners().http()).isEqualTo(new HttpListenerConfig("127.0.0.1", 8765));
     assertThat(config.engine()).isEqualTo(
         new EngineConfig(Duration.ofSeconds(300), 10_000, 100_000, 1000, 65_536));
+    // Eight statements at once by default, and one spare pooled connection for readiness checks.
     assertThat(config.warehouses()).containsExactly(
-        new WarehouseConfig("dw", "duckdb", 8, Map.of("path", "/data/dw.duckdb", "read_only", "true")));
+        new WarehouseConfig("dw", "duckdb", 9, Map.of("path", "/data/dw.duckdb", "read_only", "true"))
+            .withAdmission(WarehouseAdmission.defaults(8)));
+    assertThat(config.limits()).isEqualTo(LimitsConfig.defaults());
+    assertThat(config.metrics()).isEqualTo(MetricsConfig.defaults());
     assertThat(config.schema().name()).isEqualTo("cdp");
     assertThat(config.schema().tables()).containsExactly(new VirtualTableConfig(
         "products", TableKind.ENTITY, new SourceTable("dw", "retail", "skus"),
@@ -197,10 +201,10 @@ class ConfigLoaderTest {
 
     assertThatThrownBy(() -> parse(yaml)).hasMessage("""
         Invalid configuration test.yaml:
-          - extra: unknown key (expected one of listeners, auth, engine, warehouses, schema, users, policies)
+          - extra: unknown key (expected one of listeners, auth, engine, warehouses, schema, users, policies, limits, metrics)
           - listeners.flight: unknown key (expected one of http)
           - listeners.http.prot: unknown key (expected one of host, port, tls)
-          - warehouses.dw.pool: unknown key (expected one of dialect, pool_size, pushdown, duckdb)
+          - warehouses.dw.pool: unknown key (expected one of dialect, pool_size, pushdown, limits, connections, circuit_breaker, duckdb)
           - warehouses.dw.duckdb.memory_limit: unknown key (expected one of path, read_only)
           - schema.tables.products.primary_keys: unknown key \
         (expected one of kind, source, primary_key, customer_key, time_column, columns)
@@ -317,8 +321,9 @@ class ConfigLoaderTest {
         ConfigLoader.parse(yaml, "test.yaml", VariableResolver.of(Map.of("PG_PASSWORD", "hunter2")));
 
     assertThat(config.warehouses()).contains(
-        new WarehouseConfig("pg", "postgresql", 8, Map.of("host", "db.example.com", "port", "5432",
-            "database", "cdp", "user", "sluice", "password", "hunter2", "ssl_mode", "prefer")),
+        new WarehouseConfig("pg", "postgresql", 9, Map.of("host", "db.example.com", "port", "5432",
+            "database", "cdp", "user", "sluice", "password", "hunter2", "ssl_mode", "prefer"))
+            .withAdmission(WarehouseAdmission.defaults(8)),
         new WarehouseConfig("rs", "redshift", 4, Map.of("host", "example.com", "port", "5439",
             "database", "dev", "user", "analyst", "iam_profile", "cdp-readonly", "ssl_mode", "verify-full")));
     assertThat(config.warehouses().toString()).doesNotContain("hunter2");

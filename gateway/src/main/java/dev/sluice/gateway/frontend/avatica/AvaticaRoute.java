@@ -14,6 +14,7 @@ import dev.sluice.policies.Principal;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import org.apache.calcite.avatica.AvaticaSeverity;
 import org.apache.calcite.avatica.metrics.noop.NoopMetricsSystem;
 import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
@@ -39,8 +40,15 @@ public final class AvaticaRoute implements HttpRoute {
   private final HttpAuthentication authentication;
   private final ProtobufHandler protobufHandler;
   private final JsonHandler jsonHandler;
+  private final LongConsumer responseBytes;
 
   public AvaticaRoute(RequestAuthenticator authenticator, Service service) {
+    this(authenticator, service, bytes -> {});
+  }
+
+  /** A route that reports the size of every response it writes to {@code responseBytes}. */
+  public AvaticaRoute(RequestAuthenticator authenticator, Service service, LongConsumer responseBytes) {
+    this.responseBytes = requireNonNull(responseBytes, "responseBytes is null");
     this.authentication = new HttpAuthentication(requireNonNull(authenticator, "authenticator is null"));
     requireNonNull(service, "service is null");
     this.protobufHandler =
@@ -117,13 +125,14 @@ public final class AvaticaRoute implements HttpRoute {
     if (body[first] == '{') {
       HandlerResponse<String> response =
           AvaticaCallContext.callAs(context, () -> jsonHandler.apply(new String(body, UTF_8)));
+      byte[] bytes = response.getResponse().getBytes(UTF_8);
+      responseBytes.accept(bytes.length);
       exchange.respond(
-          HttpResponseStatus.valueOf(response.getStatusCode()),
-          "application/json; charset=utf-8",
-          response.getResponse().getBytes(UTF_8));
+          HttpResponseStatus.valueOf(response.getStatusCode()), "application/json; charset=utf-8", bytes);
     } else {
       HandlerResponse<byte[]> response =
           AvaticaCallContext.callAs(context, () -> protobufHandler.apply(body));
+      responseBytes.accept(response.getResponse().length);
       exchange.respond(
           HttpResponseStatus.valueOf(response.getStatusCode()),
           "application/octet-stream",

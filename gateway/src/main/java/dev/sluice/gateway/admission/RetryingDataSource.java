@@ -1,0 +1,89 @@
+package dev.sluice.gateway.admission;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.sluice.gateway.config.ConnectionPolicy;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * A warehouse's pooled data source whose {@code getConnection} is retried with exponential backoff
+ * (Resilience4j Retry) when the failure is a connection failure. Opening a connection is the one
+ * warehouse call that is always safe to repeat; statements are never retried, since a query that
+ * failed half-way may have been a long one.
+ */
+public final class RetryingDataSource implements DataSource {
+  private final DataSource target;
+  private final Retry retry;
+
+  public RetryingDataSource(String warehouse, DataSource target, ConnectionPolicy policy) {
+    requireNonNull(warehouse, "warehouse is null");
+    this.target = requireNonNull(target, "target is null");
+    requireNonNull(policy, "policy is null");
+    this.retry = Retry.of(
+        "connect-" + warehouse,
+        RetryConfig.custom()
+            .maxAttempts(policy.attempts())
+            .intervalFunction(IntervalFunction.ofExponentialBackoff(policy.backoff(), 2.0))
+            .retryOnException(WarehouseFailures::isConnectionFailure)
+            .build());
+  }
+
+  @Override
+  public Connection getConnection() throws SQLException {
+    try {
+      return retry.executeCheckedSupplier(target::getConnection);
+    } catch (SQLException | RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new SQLException("Opening a connection failed", "08001", e);
+    }
+  }
+
+  @Override
+  public Connection getConnection(String username, String password) throws SQLException {
+    return target.getConnection(username, password);
+  }
+
+  @Override
+  public PrintWriter getLogWriter() throws SQLException {
+    return target.getLogWriter();
+  }
+
+  @Override
+  public void setLogWriter(PrintWriter out) throws SQLException {
+    target.setLogWriter(out);
+  }
+
+  @Override
+  public void setLoginTimeout(int seconds) throws SQLException {
+    target.setLoginTimeout(seconds);
+  }
+
+  @Override
+  public int getLoginTimeout() throws SQLException {
+    return target.getLoginTimeout();
+  }
+
+  @Override
+  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+    return target.getParentLogger();
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> type) throws SQLException {
+    return type.isInstance(this) ? type.cast(this) : target.unwrap(type);
+  }
+
+  @Override
+  public boolean isWrapperFor(Class<?> type) throws SQLException {
+    return type.isInstance(this) || target.isWrapperFor(type);
+  }
+}
