@@ -47,7 +47,8 @@ final class QueryClient {
   static final Duration TIMEOUT = Duration.ofSeconds(60);
   static final HttpClient HTTP =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
-  static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON =
+      new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
   private QueryClient() {}
 
