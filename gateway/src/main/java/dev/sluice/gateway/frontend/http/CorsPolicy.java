@@ -70,7 +70,7 @@ public final class CorsPolicy {
           .set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS);
     }
     // The answer depends on Origin whenever CORS is on, allowed or not: caches must keep them apart.
-    headers.set(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+    headers.set(HttpHeaderNames.VARY, "Origin");
     return headers;
   }
 
