@@ -58,6 +58,16 @@ class QueryRouteErrorsTest {
   }
 
   @Test
+  void anUnknownTableIsNamedInTheMessage() {
+    HttpResponse<byte[]> response =
+        QueryClient.post(server, "admin", null, QueryClient.body("SELECT * FROM cdp.no_such_table"));
+
+    assertThat(QueryClient.text(response)).isEqualTo(
+        "{\"error\":{\"code\":\"UNKNOWN_OBJECT\",\"sqlstate\":\"42S02\",\"message\":"
+            + "\"From line 1, column 15 to line 1, column 31: Object 'no_such_table' not found within 'cdp'\"}}");
+  }
+
+  @Test
   void aDeniedColumnLooksLikeAnUnknownOne() {
     HttpResponse<byte[]> response =
         QueryClient.post(server, "ana", null, QueryClient.body("SELECT email FROM cdp.customers"));
