@@ -76,13 +76,13 @@ class QueryRouteDisconnectTest {
       // The client reads nothing more: the gateway waits instead of buffering the rest.
       Thread.sleep(2 * wholeResult.toMillis() + 1_000);
       assertThat(route.runningQueries()).isEqualTo(1);
-      assertThat(activeWarehouseConnections()).isEqualTo(idleConnections + 1);
+      assertThat(activeWarehouseConnections()).isGreaterThanOrEqualTo(idleConnections + 1);
       assertThat(route.allocatedBytes()).as("Arrow memory of the stalled query").isLessThan(32L << 20);
     }
 
     awaitTrue("the query ends after the disconnect", () -> route.runningQueries() == 0);
     awaitTrue("the warehouse connection goes back to the pool",
-        () -> activeWarehouseConnections() == idleConnections);
+        () -> activeWarehouseConnections() <= idleConnections);
     assertThat(route.allocatedBytes()).isZero();
   }
 
@@ -96,7 +96,7 @@ class QueryRouteDisconnectTest {
 
     awaitTrue("the query ends after the disconnect", () -> route.runningQueries() == 0);
     awaitTrue("the warehouse connection goes back to the pool",
-        () -> activeWarehouseConnections() == idleConnections);
+        () -> activeWarehouseConnections() <= idleConnections);
     assertThat(route.allocatedBytes()).isZero();
   }
 
