@@ -29,10 +29,12 @@ import dev.sluice.gateway.engine.StrictPushdown;
 import dev.sluice.gateway.frontend.avatica.AvaticaRoute;
 import dev.sluice.gateway.frontend.avatica.GatewayMeta;
 import dev.sluice.gateway.frontend.http.AuthTokenRoute;
+import dev.sluice.gateway.frontend.http.CorsPolicy;
 import dev.sluice.gateway.frontend.http.HttpAuthentication;
 import dev.sluice.gateway.frontend.http.HttpEndpoint;
 import dev.sluice.gateway.frontend.http.HttpServer;
 import dev.sluice.gateway.frontend.http.HttpServerConfig;
+import dev.sluice.gateway.frontend.http.QueryRoute;
 import dev.sluice.gateway.frontend.http.ServerTls;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.ssl.SslContext;
@@ -71,6 +73,7 @@ public final class GatewayServer implements AutoCloseable {
   private GatewayMetrics metrics;
   private Admission admission;
   private ReadinessMonitor readiness;
+  private QueryRoute queryRoute;
 
   public GatewayServer(GatewayConfig config) {
     this(config, VariableResolver.environment());
@@ -114,7 +117,8 @@ public final class GatewayServer implements AutoCloseable {
           authenticator, new LocalService(meta), bytes -> metrics.bytesStreamed(Protocol.AVATICA, bytes));
       List<HttpEndpoint> endpoints = new ArrayList<>();
       endpoints.add(new HttpEndpoint(HttpMethod.POST, AvaticaRoute.PATH, avatica));
-      endpoints.addAll(new AuthTokenRoute(new HttpAuthentication(authenticator)).endpoints());
+      queryRoute = new QueryRoute(engine, authenticator, bytes -> metrics.bytesStreamed(Protocol.HTTP, bytes));
+      endpoints.addAll(browserEndpoints(authenticator, queryRoute));
       endpoints.add(
           new PolicyReloadRoute(authenticator, policySource, governance, config.policies().adminRoles())
               .endpoint());
@@ -124,7 +128,9 @@ public final class GatewayServer implements AutoCloseable {
           http.tls().map(files -> ServerTls.forServer(files.certificate(), files.privateKey(), "listeners.http.tls"));
       httpServer = new HttpServer(HttpServerConfig.defaults(http.host(), http.port()), endpoints, tls);
       httpServer.start();
-      LOG.info("Sluice serves Avatica on {}://{}:{}", tls.isPresent() ? "https" : "http", http.host(), httpServer.port());
+      LOG.info(
+          "Sluice serves Avatica and Arrow over HTTP ({}) on {}://{}:{}",
+          QueryRoute.PATH, tls.isPresent() ? "https" : "http", http.host(), httpServer.port());
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -140,6 +146,15 @@ public final class GatewayServer implements AutoCloseable {
     return new MetricsRoutes(
             metrics, readiness, new HttpAuthentication(authenticator), config.metrics().requiredRole())
         .endpoints();
+  }
+
+  /** What the CDP UI calls, open to the configured origins when CORS is on. */
+  private List<HttpEndpoint> browserEndpoints(RequestAuthenticator authenticator, QueryRoute query) {
+    List<HttpEndpoint> endpoints = new ArrayList<>(new AuthTokenRoute(new HttpAuthentication(authenticator)).endpoints());
+    endpoints.addAll(query.endpoints());
+    return config.listeners().http().cors()
+        .map(cors -> new CorsPolicy(cors::allows, cors.maxAge()).apply(endpoints))
+        .orElse(endpoints);
   }
 
   private RequestAuthenticator requestAuthenticator() {
@@ -193,6 +208,10 @@ public final class GatewayServer implements AutoCloseable {
     if (readiness != null) {
       readiness.close();
       readiness = null;
+    }
+    if (queryRoute != null) {
+      queryRoute.close();
+      queryRoute = null;
     }
     if (reaper != null) {
       reaper.shutdownNow();

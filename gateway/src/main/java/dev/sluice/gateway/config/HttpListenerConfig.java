@@ -6,15 +6,21 @@ import java.util.Optional;
 
 /**
  * Where the HTTP listener binds; port 0 asks the operating system for a free port. With {@code
- * tls} the listener speaks only HTTPS.
+ * tls} the listener speaks only HTTPS; with {@code cors} browsers on the allowed origins may call
+ * the HTTP API.
  */
-public record HttpListenerConfig(String host, int port, Optional<TlsConfig> tls) {
+public record HttpListenerConfig(String host, int port, Optional<TlsConfig> tls, Optional<CorsConfig> cors) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8765;
 
   public HttpListenerConfig {
     requireNonNull(host, "host is null");
     requireNonNull(tls, "tls is null");
+    requireNonNull(cors, "cors is null");
+  }
+
+  public HttpListenerConfig(String host, int port, Optional<TlsConfig> tls) {
+    this(host, port, tls, Optional.empty());
   }
 
   /** A plain-HTTP listener. */
@@ -27,6 +33,10 @@ public record HttpListenerConfig(String host, int port, Optional<TlsConfig> tls)
   }
 
   public HttpListenerConfig withTls(TlsConfig tls) {
-    return new HttpListenerConfig(host, port, Optional.of(requireNonNull(tls, "tls is null")));
+    return new HttpListenerConfig(host, port, Optional.of(requireNonNull(tls, "tls is null")), cors);
+  }
+
+  public HttpListenerConfig withCors(CorsConfig cors) {
+    return new HttpListenerConfig(host, port, tls, Optional.of(requireNonNull(cors, "cors is null")));
   }
 }

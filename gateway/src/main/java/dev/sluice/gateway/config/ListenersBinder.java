@@ -19,7 +19,7 @@ final class ListenersBinder {
         .flatMap(node -> reader.mapping(node, "listeners", List.of("http")));
     Optional<ObjectNode> http = listeners
         .flatMap(node -> ConfigReader.field(node, "http"))
-        .flatMap(node -> reader.mapping(node, HTTP, List.of("host", "port", "tls")));
+        .flatMap(node -> reader.mapping(node, HTTP, List.of("host", "port", "tls", "cors")));
     if (http.isEmpty()) {
       return ListenersConfig.defaults();
     }
@@ -28,7 +28,8 @@ final class ListenersBinder {
     Optional<TlsConfig> tls = ConfigReader.field(http.get(), "tls")
         .flatMap(node -> reader.mapping(node, TLS, List.of("certificate", "private_key")))
         .flatMap(node -> tls(node, reader));
-    return new ListenersConfig(new HttpListenerConfig(host, port, tls));
+    Optional<CorsConfig> cors = CorsBinder.bind(http.get(), reader);
+    return new ListenersConfig(new HttpListenerConfig(host, port, tls, cors));
   }
 
   private static Optional<TlsConfig> tls(ObjectNode node, ConfigReader reader) {

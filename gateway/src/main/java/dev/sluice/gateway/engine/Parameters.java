@@ -49,7 +49,7 @@ final class Parameters {
         case REAL -> number(value).floatValue();
         case FLOAT, DOUBLE -> number(value).doubleValue();
         case DECIMAL -> value instanceof BigDecimal d ? d : new BigDecimal(value.toString());
-        case BOOLEAN -> value instanceof Boolean b ? b : Boolean.parseBoolean(value.toString());
+        case BOOLEAN -> bool(value);
         case CHAR, VARCHAR -> value.toString();
         case DATE -> date(value);
         case TIME -> value instanceof Time t ? t : Time.valueOf(LocalTime.parse(value.toString()));
@@ -82,6 +82,18 @@ final class Parameters {
       return n;
     }
     return new BigDecimal(value.toString().trim());
+  }
+
+  // Boolean.parseBoolean would read "yes" or "1" as false: only true and false are accepted.
+  private static Boolean bool(Object value) {
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    String text = value.toString().trim();
+    if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+      return Boolean.valueOf(text);
+    }
+    throw new IllegalArgumentException("not true or false");
   }
 
   private static Date date(Object value) {

@@ -25,8 +25,12 @@ public final class TestingGateway {
   public static final long CUSTOMERS = 60_000;
   public static final long SEED = 42;
 
+  /** Rows per Arrow batch of {@link #smallBatches()}: a million-row result comes in a thousand batches. */
+  public static final int SMALL_ARROW_BATCH_ROWS = 1_000;
+
   private static Path demoDirectory;
   private static GatewayServer shared;
+  private static GatewayServer smallBatches;
 
   private TestingGateway() {}
 
@@ -65,20 +69,39 @@ public final class TestingGateway {
   /** The gateway every test may share; it is closed when the JVM exits. */
   public static synchronized GatewayServer shared() {
     if (shared == null) {
-      // Every test of the JVM shares this gateway and the address 127.0.0.1, so a few tests that
-      // check wrong passwords must not lock the others out; lockouts have tests of their own.
-      AuthConfig defaults = AuthConfig.defaults();
-      GatewayServer server =
-          new GatewayServer(
-              demoConfig()
-                  .withAuth(
-                      new AuthConfig(
-                          defaults.tokenTtl(), defaults.maxTokens(), 1000, defaults.failedLoginWindow(), defaults.lockout())));
-      server.start();
-      Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-      shared = server;
+      shared = startUntilExit(demoConfig());
     }
     return shared;
+  }
+
+  /**
+   * A second shared gateway whose Arrow batches have {@value #SMALL_ARROW_BATCH_ROWS} rows, for
+   * tests that need a result to be many batches long (a failure after the first one).
+   */
+  public static synchronized GatewayServer smallBatches() {
+    if (smallBatches == null) {
+      smallBatches = startUntilExit(demoConfig(config -> {
+        EngineConfig engine = config.engine();
+        return config.withEngine(new EngineConfig(
+            engine.queryTimeout(), engine.defaultFrameRows(), engine.maxFrameRows(), engine.planCacheSize(),
+            SMALL_ARROW_BATCH_ROWS));
+      }));
+    }
+    return smallBatches;
+  }
+
+  private static GatewayServer startUntilExit(GatewayConfig config) {
+    // Every test of the JVM shares these gateways and the address 127.0.0.1, so a few tests that
+    // check wrong passwords must not lock the others out; lockouts have tests of their own.
+    AuthConfig defaults = AuthConfig.defaults();
+    GatewayServer server =
+        new GatewayServer(
+            config.withAuth(
+                new AuthConfig(
+                    defaults.tokenTtl(), defaults.maxTokens(), 1000, defaults.failedLoginWindow(), defaults.lockout())));
+    server.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+    return server;
   }
 
   public static String url(GatewayServer server, String serialization, String user, String password) {

@@ -7,22 +7,28 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One HTTP request, fully read, and the means to answer it exactly once. Safe to answer from any
- * thread: the write is handed to the connection's event loop.
+ * One HTTP request, fully read, and the means to answer it exactly once, either with a whole body
+ * ({@link #respond}) or streamed in chunks ({@link #stream}). Safe to answer from any thread: the
+ * writes are handed to the connection's event loop.
  */
 public final class HttpExchange {
   private final Channel channel;
@@ -33,6 +39,9 @@ public final class HttpExchange {
   private final byte[] body;
   private final ChannelFutureListener onResponseWritten;
   private final AtomicBoolean responded = new AtomicBoolean();
+  // Written by the route's thread before it answers, read by the same thread when it does.
+  private final HttpHeaders responseHeaders = new DefaultHttpHeaders();
+  private volatile ResponseStream stream;
 
   HttpExchange(
       Channel channel,
@@ -81,6 +90,74 @@ public final class HttpExchange {
     return responded.get();
   }
 
+  /**
+   * Adds headers to whatever answer this exchange gets, error or not; for cross-cutting headers
+   * such as CORS that the route itself does not know about.
+   */
+  public void addResponseHeaders(HttpHeaders headers) {
+    responseHeaders.add(requireNonNull(headers, "headers is null"));
+  }
+
+  /**
+   * Runs {@code action} on the connection's event loop when the connection closes (at once if it
+   * already has), so that a route can stop work nobody will read.
+   *
+   * @return an action that unregisters {@code action}
+   */
+  public Runnable whenDisconnected(Runnable action) {
+    requireNonNull(action, "action is null");
+    ChannelFutureListener listener = closed -> action.run();
+    channel.closeFuture().addListener(listener);
+    return () -> channel.closeFuture().removeListener(listener);
+  }
+
+  /**
+   * Starts a chunked answer: sends the status and headers now, and returns the stream that sends
+   * the body. The answer is complete only after {@link ResponseStream#finish()}; until then the
+   * route owns the stream and must finish or abort it.
+   *
+   * @param stallTimeout how long a write may wait for a client that reads nothing before the
+   *     stream gives up on it
+   */
+  public ResponseStream stream(
+      HttpResponseStatus status, String contentType, HttpHeaders extraHeaders, Duration stallTimeout) {
+    requireNonNull(status, "status is null");
+    requireNonNull(contentType, "contentType is null");
+    requireNonNull(extraHeaders, "extraHeaders is null");
+    requireNonNull(stallTimeout, "stallTimeout is null");
+    if (!responded.compareAndSet(false, true)) {
+      throw new IllegalStateException("Already responded to " + method + " " + path());
+    }
+    HttpResponse head = new DefaultHttpResponse(version, status);
+    head.headers().set(responseHeaders);
+    head.headers().add(extraHeaders);
+    head.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+    head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    ResponseStream started = new ResponseStream(channel, stallTimeout, onResponseWritten);
+    stream = started;
+    channel.writeAndFlush(head).addListener(started.failureListener());
+    return started;
+  }
+
+  /**
+   * Aborts a streamed answer the route left unfinished, so that it cannot look complete; called
+   * after the route returns.
+   */
+  void abortUnfinishedStream() {
+    ResponseStream current = stream;
+    if (current != null) {
+      current.abort();
+    }
+  }
+
+  /** Called on the event loop when the connection's writability or liveness changes. */
+  void connectionChanged() {
+    ResponseStream current = stream;
+    if (current != null) {
+      current.connectionChanged();
+    }
+  }
+
   public void respond(HttpResponseStatus status, String contentType, byte[] body) {
     respond(status, contentType, body, EmptyHttpHeaders.INSTANCE);
   }
@@ -94,7 +171,8 @@ public final class HttpExchange {
       throw new IllegalStateException("Already responded to " + method + " " + path());
     }
     FullHttpResponse response = new DefaultFullHttpResponse(version, status, Unpooled.wrappedBuffer(body));
-    response.headers().set(extraHeaders);
+    response.headers().set(responseHeaders);
+    response.headers().add(extraHeaders);
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
     response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     channel.writeAndFlush(response).addListener(onResponseWritten);

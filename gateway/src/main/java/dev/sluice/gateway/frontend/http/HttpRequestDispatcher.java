@@ -34,6 +34,8 @@ final class HttpRequestDispatcher extends ChannelInboundHandlerAdapter {
   private final Executor handlerExecutor;
   private final ArrayDeque<HttpExchange> waiting = new ArrayDeque<>();
   private boolean busy;
+  // The exchange being answered, told when a streamed answer may write again.
+  private HttpExchange current;
 
   HttpRequestDispatcher(HttpRouter router, Executor handlerExecutor) {
     this.router = requireNonNull(router, "router is null");
@@ -81,7 +83,18 @@ final class HttpRequestDispatcher extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     waiting.clear();
+    if (current != null) {
+      current.connectionChanged();
+    }
     ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (current != null) {
+      current.connectionChanged();
+    }
+    ctx.fireChannelWritabilityChanged();
   }
 
   @Override
@@ -97,6 +110,7 @@ final class HttpRequestDispatcher extends ChannelInboundHandlerAdapter {
       ctx.close();
     }
     busy = false;
+    current = null;
     dispatchNext();
   }
 
@@ -106,6 +120,7 @@ final class HttpRequestDispatcher extends ChannelInboundHandlerAdapter {
       return;
     }
     busy = true;
+    current = exchange;
     Optional<HttpRoute> route = router.route(exchange.method(), exchange.path());
     if (route.isEmpty()) {
       router.respondUnmatched(exchange);
@@ -127,6 +142,7 @@ final class HttpRequestDispatcher extends ChannelInboundHandlerAdapter {
     } catch (RuntimeException | Error e) {
       log.error("HTTP route failed: {} {}", exchange.method(), exchange.path(), e);
     } finally {
+      exchange.abortUnfinishedStream();
       if (!exchange.responded()) {
         exchange.respondText(HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal error");
       }

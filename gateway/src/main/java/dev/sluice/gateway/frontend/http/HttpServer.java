@@ -7,6 +7,8 @@ import dev.sluice.gateway.GatewayException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -32,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
   private static final long SHUTDOWN_TIMEOUT_SECONDS = 10;
+  private static final int WRITE_BUFFER_LOW_BYTES = 128 * 1024;
+  private static final int WRITE_BUFFER_HIGH_BYTES = 512 * 1024;
 
   private enum State {
     NEW,
@@ -92,6 +96,11 @@ public final class HttpServer implements AutoCloseable {
         new ServerBootstrap()
             .group(acceptorGroup, ioGroup)
             .channel(NioServerSocketChannel.class)
+            // Streamed answers wait while more than the high mark is queued for a connection and
+            // go on below the low mark: the most a slow client makes the gateway hold.
+            .childOption(
+                ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(WRITE_BUFFER_LOW_BYTES, WRITE_BUFFER_HIGH_BYTES))
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override
@@ -101,6 +110,7 @@ public final class HttpServer implements AutoCloseable {
                         .pipeline()
                         .addLast(new HttpServerCodec())
                         .addLast(new HttpServerKeepAliveHandler())
+                        // Aggregates requests only; answers, streamed ones too, pass unbuffered.
                         .addLast(new HttpObjectAggregator(config.maxRequestBytes()))
                         .addLast(new HttpRequestDispatcher(router, handlerExecutor));
                   }
