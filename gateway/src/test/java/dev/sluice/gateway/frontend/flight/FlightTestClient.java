@@ -78,9 +78,14 @@ final class FlightTestClient implements AutoCloseable {
 
   /** Every row of every endpoint of {@code info}. */
   List<List<Object>> rows(FlightInfo info) {
+    return rows(info, auth);
+  }
+
+  /** Every row of every endpoint of {@code info}, read with other credentials. */
+  List<List<Object>> rows(FlightInfo info, CallOption credentials) {
     List<List<Object>> rows = new ArrayList<>();
     for (FlightEndpoint endpoint : info.getEndpoints()) {
-      try (FlightStream stream = sql.getStream(endpoint.getTicket(), auth)) {
+      try (FlightStream stream = sql.getStream(endpoint.getTicket(), credentials)) {
         while (stream.next()) {
           rows.addAll(rows(stream.getRoot()));
         }
