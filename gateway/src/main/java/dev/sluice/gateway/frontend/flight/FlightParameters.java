@@ -3,7 +3,6 @@ package dev.sluice.gateway.frontend.flight;
 import dev.sluice.gateway.ErrorCode;
 import dev.sluice.gateway.GatewayException;
 import dev.sluice.gateway.arrow.ArrowValues;
-import java.math.BigDecimal;
 import java.sql.Date;
 import java.sql.Time;
 import java.sql.Timestamp;
@@ -60,7 +59,7 @@ final class FlightParameters {
     if (value instanceof LocalTime time) {
       return Time.valueOf(time);
     }
-    if (value instanceof Number || value instanceof Boolean || value instanceof byte[] || value instanceof BigDecimal) {
+    if (value instanceof Number || value instanceof Boolean || value instanceof byte[]) {
       return value;
     }
     throw new GatewayException(

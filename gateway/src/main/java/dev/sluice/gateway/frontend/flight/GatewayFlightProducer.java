@@ -26,17 +26,9 @@ import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.SchemaResult;
 import org.apache.arrow.flight.Ticket;
-import org.apache.arrow.flight.sql.FlightSqlProducer;
-import org.apache.arrow.flight.sql.impl.FlightSql.ActionBeginSavepointRequest;
-import org.apache.arrow.flight.sql.impl.FlightSql.ActionBeginSavepointResult;
-import org.apache.arrow.flight.sql.impl.FlightSql.ActionBeginTransactionRequest;
-import org.apache.arrow.flight.sql.impl.FlightSql.ActionBeginTransactionResult;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionClosePreparedStatementRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementResult;
-import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedSubstraitPlanRequest;
-import org.apache.arrow.flight.sql.impl.FlightSql.ActionEndSavepointRequest;
-import org.apache.arrow.flight.sql.impl.FlightSql.ActionEndTransactionRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetCatalogs;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetCrossReference;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetDbSchemas;
@@ -48,11 +40,7 @@ import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetTableTypes;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetTables;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetXdbcTypeInfo;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementQuery;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementUpdate;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementQuery;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementSubstraitPlan;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementUpdate;
 import org.apache.arrow.flight.sql.impl.FlightSql.DoPutPreparedStatementResult;
 import org.apache.arrow.flight.sql.impl.FlightSql.TicketStatementQuery;
 import org.apache.arrow.memory.ArrowBuf;
@@ -68,13 +56,9 @@ import org.apache.calcite.rel.type.RelDataType;
  * established. GetFlightInfo plans and issues a ticket (an opaque handle naming the plan and its
  * parameter values); DoGet on the ticket runs the query. Prepared statements are planned once and
  * bound through DoPut. Every handle belongs to the user who created it.
- *
- * <p>Sluice is read-only: updates, bulk ingestion, Substrait plans, transactions and savepoints
- * are refused with a message saying so.
+ * Writes, Substrait plans and transactions are refused by {@link ReadOnlyFlightSqlProducer}.
  */
-final class GatewayFlightProducer implements FlightSqlProducer {
-  private static final String READ_ONLY = "Sluice is read-only: ";
-
+final class GatewayFlightProducer extends ReadOnlyFlightSqlProducer {
   private final QueryEngine engine;
   private final FlightStatements statements;
   private final ResultStreams streams;
@@ -375,79 +359,6 @@ final class GatewayFlightProducer implements FlightSqlProducer {
     listener.onCompleted();
   }
 
-  // ---- refused: Sluice is read-only --------------------------------------------------------
-
-  @Override
-  public Runnable acceptPutStatement(
-      CommandStatementUpdate command, CallContext context, FlightStream stream, StreamListener<PutResult> ack) {
-    return refusedPut(ack, READ_ONLY + "updates are not supported");
-  }
-
-  @Override
-  public Runnable acceptPutPreparedStatementUpdate(
-      CommandPreparedStatementUpdate command, CallContext context, FlightStream stream, StreamListener<PutResult> ack) {
-    return refusedPut(ack, READ_ONLY + "updates are not supported");
-  }
-
-  @Override
-  public Runnable acceptPutStatementBulkIngest(
-      CommandStatementIngest command, CallContext context, FlightStream stream, StreamListener<PutResult> ack) {
-    return refusedPut(ack, READ_ONLY + "bulk ingestion is not supported");
-  }
-
-  @Override
-  public Runnable acceptPutSubstraitPlan(
-      CommandStatementSubstraitPlan command, CallContext context, FlightStream stream, StreamListener<PutResult> ack) {
-    return refusedPut(ack, "Substrait plans are not supported; send SQL");
-  }
-
-  @Override
-  public FlightInfo getFlightInfoSubstraitPlan(
-      CommandStatementSubstraitPlan command, CallContext context, FlightDescriptor descriptor) {
-    throw FlightErrors.unsupported("Substrait plans are not supported; send SQL");
-  }
-
-  @Override
-  public SchemaResult getSchemaSubstraitPlan(
-      CommandStatementSubstraitPlan command, CallContext context, FlightDescriptor descriptor) {
-    throw FlightErrors.unsupported("Substrait plans are not supported; send SQL");
-  }
-
-  @Override
-  public void createPreparedSubstraitPlan(
-      ActionCreatePreparedSubstraitPlanRequest request,
-      CallContext context,
-      StreamListener<ActionCreatePreparedStatementResult> listener) {
-    listener.onError(FlightErrors.unsupported("Substrait plans are not supported; send SQL"));
-  }
-
-  @Override
-  public void beginTransaction(
-      ActionBeginTransactionRequest request,
-      CallContext context,
-      StreamListener<ActionBeginTransactionResult> listener) {
-    listener.onError(FlightErrors.unsupported(READ_ONLY + "transactions are not supported"));
-  }
-
-  @Override
-  public void endTransaction(
-      ActionEndTransactionRequest request, CallContext context, StreamListener<Result> listener) {
-    listener.onError(FlightErrors.unsupported(READ_ONLY + "transactions are not supported"));
-  }
-
-  @Override
-  public void beginSavepoint(
-      ActionBeginSavepointRequest request,
-      CallContext context,
-      StreamListener<ActionBeginSavepointResult> listener) {
-    listener.onError(FlightErrors.unsupported(READ_ONLY + "savepoints are not supported"));
-  }
-
-  @Override
-  public void endSavepoint(ActionEndSavepointRequest request, CallContext context, StreamListener<Result> listener) {
-    listener.onError(FlightErrors.unsupported(READ_ONLY + "savepoints are not supported"));
-  }
-
   /** Nothing to release: the frontend owns the caches, streams and memory this producer uses. */
   @Override
   public void close() {}
@@ -488,16 +399,6 @@ final class GatewayFlightProducer implements FlightSqlProducer {
     } catch (InvalidProtocolBufferException e) {
       return null;
     }
-  }
-
-  private static void refuseTransaction(boolean hasTransaction) {
-    if (hasTransaction) {
-      throw FlightErrors.unsupported(READ_ONLY + "transactions are not supported");
-    }
-  }
-
-  private static Runnable refusedPut(StreamListener<PutResult> ack, String message) {
-    return () -> ack.onError(FlightErrors.unsupported(message));
   }
 
   private static <T> T answer(Supplier<T> call) {

@@ -206,6 +206,34 @@ class FlightSqlCancelTest {
     }
   }
 
+  /** Backpressure holds a warehouse statement only as long as the query timeout allows. */
+  @Test
+  void aClientThatStopsReadingTimesOut() throws Exception {
+    GatewayServer impatient = new GatewayServer(TestingGateway.withTimeout(
+        TestingGateway.withArrowBatchRows(TestingGateway.demoConfig(), BATCH_ROWS), java.time.Duration.ofSeconds(2)));
+    impatient.start();
+    HikariDataSource impatientPool = impatient.engine().catalog().warehouse("dw").orElseThrow().dataSource()
+        .unwrap(HikariDataSource.class);
+    try (FlightTestClient client = FlightTestClient.connect(impatient, "admin")) {
+      FlightInfo info = client.sql.execute(ENDLESS, client.auth);
+      FlightStream stream = client.sql.getStream(info.getEndpoints().get(0).getTicket(), client.auth);
+      try {
+        assertThat(stream.next()).isTrue();
+        // The client stops reading; the server fills the transport's buffers and waits.
+        Thread.sleep(4_000);
+        assertThat(impatientPool.getHikariPoolMXBean().getActiveConnections()).isZero();
+        assertThatThrownBy(() -> drain(stream)).isInstanceOfSatisfying(FlightRuntimeException.class, e -> {
+          assertThat(e.status().code()).isEqualTo(FlightStatusCode.TIMED_OUT);
+          assertThat(e.status().description()).startsWith("[57014] ");
+        });
+      } finally {
+        closeQuietly(stream);
+      }
+    } finally {
+      impatient.close();
+    }
+  }
+
   private static void drain(FlightStream stream) {
     while (stream.next()) {
       // Batches the server sent before it stopped.
