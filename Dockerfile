@@ -19,8 +19,8 @@ RUN groupadd --system sluice && useradd --system --gid sluice --home-dir /var/li
 COPY --from=build /src/gateway/target/sluice.jar /opt/sluice/sluice.jar
 USER sluice
 WORKDIR /var/lib/sluice
-# 8765: HTTP listener (Avatica JDBC; later Arrow over HTTP and /metrics).
-EXPOSE 8765
+# 8765: HTTP listener (Avatica JDBC; later Arrow over HTTP and /metrics). 32010: Arrow Flight SQL.
+EXPOSE 8765 32010
 # Mount your configuration at /etc/sluice/sluice.yaml (listeners must bind 0.0.0.0 in a container).
 # Without a configuration the embedded demo is generated under /var/lib/sluice.
 VOLUME ["/var/lib/sluice"]

@@ -14,6 +14,7 @@ import dev.sluice.gateway.catalog.Governance;
 import dev.sluice.gateway.catalog.PolicySource;
 import dev.sluice.gateway.catalog.VirtualCatalog;
 import dev.sluice.gateway.config.AuthConfig;
+import dev.sluice.gateway.config.FlightListenerConfig;
 import dev.sluice.gateway.config.VariableResolver;
 import dev.sluice.gateway.frontend.admin.PolicyReloadRoute;
 import dev.sluice.gateway.config.GatewayConfig;
@@ -28,6 +29,7 @@ import dev.sluice.gateway.metrics.WarehouseReachability;
 import dev.sluice.gateway.engine.StrictPushdown;
 import dev.sluice.gateway.frontend.avatica.AvaticaRoute;
 import dev.sluice.gateway.frontend.avatica.GatewayMeta;
+import dev.sluice.gateway.frontend.flight.FlightSqlFrontend;
 import dev.sluice.gateway.frontend.http.AuthTokenRoute;
 import dev.sluice.gateway.frontend.http.CorsPolicy;
 import dev.sluice.gateway.frontend.http.HttpAuthentication;
@@ -74,6 +76,7 @@ public final class GatewayServer implements AutoCloseable {
   private Admission admission;
   private ReadinessMonitor readiness;
   private QueryRoute queryRoute;
+  private FlightSqlFrontend flightFrontend;
 
   public GatewayServer(GatewayConfig config) {
     this(config, VariableResolver.environment());
@@ -131,6 +134,16 @@ public final class GatewayServer implements AutoCloseable {
       LOG.info(
           "Sluice serves Avatica and Arrow over HTTP ({}) on {}://{}:{}",
           QueryRoute.PATH, tls.isPresent() ? "https" : "http", http.host(), httpServer.port());
+      // ---- Arrow Flight SQL: its own listener, sharing the engine and the authenticator (and so
+      // the bearer tokens) with HTTP.
+      FlightListenerConfig flight = config.listeners().flight();
+      if (flight.enabled()) {
+        flightFrontend = new FlightSqlFrontend(
+            flight, engine, authenticator, bytes -> metrics.bytesStreamed(Protocol.FLIGHT_SQL, bytes));
+        flightFrontend.start();
+        LOG.info("Sluice serves Flight SQL on {}://{}:{}",
+            flight.tls().isPresent() ? "grpc+tls" : "grpc", flight.host(), flightFrontend.port());
+      }
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -173,6 +186,19 @@ public final class GatewayServer implements AutoCloseable {
     return httpServer.port();
   }
 
+  /**
+   * The port the Flight SQL listener is bound to; differs from the configured one when that was 0.
+   *
+   * @throws IllegalStateException when the server is not started or {@code listeners.flight} is disabled
+   */
+  public synchronized int flightPort() {
+    if (flightFrontend == null) {
+      throw new IllegalStateException(
+          httpServer == null ? "The server is not started" : "The Flight SQL listener is disabled");
+    }
+    return flightFrontend.port();
+  }
+
   /** Closes abandoned Avatica result sets and connections now (the reaper does it every 30 s). */
   public synchronized int closeAbandoned(Duration cursorIdle, Duration connectionIdle) {
     return meta == null ? 0 : meta.closeIdle(cursorIdle, connectionIdle);
@@ -201,6 +227,11 @@ public final class GatewayServer implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    // Before the engine: closing cancels the Flight queries still streaming.
+    if (flightFrontend != null) {
+      flightFrontend.close();
+      flightFrontend = null;
+    }
     if (httpServer != null) {
       httpServer.close();
       httpServer = null;

@@ -56,6 +56,11 @@ public final class RequestAuthenticator {
     return authenticatePassword(present(authorization, client), client);
   }
 
+  /** Whether the header offers a user name and password (Basic), which a token may be issued for. */
+  public static boolean isBasic(Optional<String> authorization) {
+    return requireNonNull(authorization, "authorization is null").map(BasicCredentials::isBasic).orElse(false);
+  }
+
   public IssuedToken issueToken(Principal principal) {
     return tokens.issue(principal);
   }

@@ -97,6 +97,12 @@ public final class ServeCommand implements Callable<Integer> {
     System.out.printf(
         "  Avatica JDBC: jdbc:avatica:remote:url=%s://%s:%d;serialization=protobuf;authentication=BASIC;avatica_user=USER;avatica_password=PASSWORD%s%n",
         tls ? "https" : "http", host, port, tls ? ";truststore=TRUSTSTORE.p12;truststore_password=PASSWORD" : "");
+    if (gatewayConfig.listeners().flight().enabled()) {
+      boolean flightTls = gatewayConfig.listeners().flight().tls().isPresent();
+      System.out.printf(
+          "  Flight SQL:   jdbc:arrow-flight-sql://%s:%d?useEncryption=%s&user=USER&password=PASSWORD%n",
+          gatewayConfig.listeners().flight().host(), server.flightPort(), flightTls);
+    }
     if (config == null) {
       System.out.println("  Demo users (password is <user>-demo): admin, max, mia, ana, act, sam");
       System.out.println("  Try:  ./sluice shell --user admin");

@@ -23,6 +23,7 @@ class ConfigDemoTest {
   @Test
   void listensLocallyWithEngineDefaults() {
     assertThat(config.listeners().http()).isEqualTo(new HttpListenerConfig("127.0.0.1", 8765));
+    assertThat(config.listeners().flight()).isEqualTo(FlightListenerConfig.defaults());
     assertThat(config.engine()).isEqualTo(EngineConfig.defaults());
   }
 

@@ -45,6 +45,7 @@ class ConfigLoaderTest {
     GatewayConfig config = parse(MINIMAL);
 
     assertThat(config.listeners().http()).isEqualTo(new HttpListenerConfig("127.0.0.1", 8765));
+    assertThat(config.listeners().flight()).isEqualTo(new FlightListenerConfig("127.0.0.1", 32010));
     assertThat(config.engine()).isEqualTo(
         new EngineConfig(Duration.ofSeconds(300), 10_000, 100_000, 1000, 65_536));
     // Eight statements at once by default, and one spare pooled connection for readiness checks.
@@ -197,13 +198,14 @@ class ConfigLoaderTest {
         .replace("      path: /data", "      memory_limit: 1GB\n      path: /data")
         .replace("      kind: entity\n", "      kind: entity\n      primary_keys: [x]\n")
         .replace("    roles: [admin]\n", "    roles: [admin]\n    role: admin\n")
-        + "listeners: { http: { prot: 1 }, flight: {} }\n";
+        + "listeners: { http: { prot: 1 }, flight: { prot: 1 }, grpc: {} }\n";
 
     assertThatThrownBy(() -> parse(yaml)).hasMessage("""
         Invalid configuration test.yaml:
           - extra: unknown key (expected one of listeners, auth, engine, warehouses, schema, users, policies, limits, metrics)
-          - listeners.flight: unknown key (expected one of http)
+          - listeners.grpc: unknown key (expected one of http, flight)
           - listeners.http.prot: unknown key (expected one of host, port, tls, cors)
+          - listeners.flight.prot: unknown key (expected one of enabled, host, port, tls)
           - warehouses.dw.pool: unknown key (expected one of dialect, pool_size, pushdown, limits, connections, circuit_breaker, duckdb)
           - warehouses.dw.duckdb.memory_limit: unknown key (expected one of path, read_only)
           - schema.tables.products.primary_keys: unknown key \

@@ -4,6 +4,7 @@ import dev.sluice.gateway.GatewayServer;
 import dev.sluice.gateway.config.AuthConfig;
 import dev.sluice.gateway.config.ConfigLoader;
 import dev.sluice.gateway.config.EngineConfig;
+import dev.sluice.gateway.config.FlightListenerConfig;
 import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.gateway.config.HttpListenerConfig;
 import dev.sluice.gateway.config.ListenersConfig;
@@ -47,7 +48,7 @@ public final class TestingGateway {
     return demoDirectory;
   }
 
-  /** The demo configuration, on an ephemeral port. */
+  /** The demo configuration, with HTTP and Flight SQL on ephemeral ports of 127.0.0.1. */
   public static GatewayConfig demoConfig() {
     return demoConfig(config -> config);
   }
@@ -56,7 +57,8 @@ public final class TestingGateway {
     GatewayConfig demo =
         ConfigLoader.demo(VariableResolver.of(Map.of("SLUICE_DATA_DIR", demoDirectory().toString())));
     GatewayConfig onPortZero =
-        demo.withListeners(new ListenersConfig(new HttpListenerConfig("127.0.0.1", 0)));
+        demo.withListeners(
+            new ListenersConfig(new HttpListenerConfig("127.0.0.1", 0), new FlightListenerConfig("127.0.0.1", 0)));
     return change.apply(onPortZero);
   }
 
@@ -64,6 +66,12 @@ public final class TestingGateway {
     EngineConfig engine = config.engine();
     return config.withEngine(
         new EngineConfig(timeout, engine.defaultFrameRows(), engine.maxFrameRows(), engine.planCacheSize(), engine.arrowBatchRows()));
+  }
+
+  public static GatewayConfig withArrowBatchRows(GatewayConfig config, int rows) {
+    EngineConfig engine = config.engine();
+    return config.withEngine(
+        new EngineConfig(engine.queryTimeout(), engine.defaultFrameRows(), engine.maxFrameRows(), engine.planCacheSize(), rows));
   }
 
   /** The gateway every test may share; it is closed when the JVM exits. */
@@ -102,6 +110,16 @@ public final class TestingGateway {
     server.start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     return server;
+  }
+
+  /** The Flight SQL JDBC driver's URL for {@code user} (password {@code <user>-demo}), without TLS. */
+  public static String flightJdbcUrl(GatewayServer server, String user) {
+    return flightJdbcUrl(server, user, user + "-demo");
+  }
+
+  public static String flightJdbcUrl(GatewayServer server, String user, String password) {
+    return "jdbc:arrow-flight-sql://127.0.0.1:" + server.flightPort()
+        + "?useEncryption=false&user=" + user + "&password=" + password;
   }
 
   public static String url(GatewayServer server, String serialization, String user, String password) {

@@ -4,17 +4,16 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sluice.gateway.catalog.GovernedTable;
 import dev.sluice.gateway.catalog.Governance;
+import dev.sluice.gateway.catalog.VisibleCatalog;
 import dev.sluice.policies.Principal;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.sql.DatabaseMetaData;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.Optional;
 import org.apache.calcite.avatica.ColumnMetaData;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.MetaImpl;
@@ -23,15 +22,16 @@ import org.apache.calcite.rel.type.RelDataTypeField;
 /**
  * JDBC {@code DatabaseMetaData} answers for the virtual schema as the caller may see it (never from
  * a warehouse): catalogs, schemas, tables, columns (masked columns with their masked type), table
- * types, type info and primary keys. Tables and columns the caller may not read are absent.
+ * types, type info and primary keys. Tables and columns the caller may not read are absent: the
+ * filtering is {@link VisibleCatalog}'s, shared with the other protocols.
  */
 final class AvaticaMetadata {
-  static final String TABLE_TYPE = "TABLE";
+  static final String TABLE_TYPE = VisibleCatalog.TABLE_TYPE;
 
-  private final Governance governance;
+  private final VisibleCatalog catalog;
 
   AvaticaMetadata(Governance governance) {
-    this.governance = requireNonNull(governance, "governance is null");
+    this.catalog = new VisibleCatalog(requireNonNull(governance, "governance is null"));
   }
 
   Map<Meta.DatabaseProperty, Object> databaseProperties() {
@@ -54,12 +54,8 @@ final class AvaticaMetadata {
   Meta.MetaResultSet schemas(
       Principal principal, String connectionId, int statementId, String catalogName, Meta.Pat schemaPattern) {
     List<Object> rows = new ArrayList<>();
-    if (catalogName == null || catalogName.isEmpty()) {
-      governance.viewOf(principal).tables().stream()
-          .map(GovernedTable::schema)
-          .distinct()
-          .filter(schema -> matches(schemaPattern, schema))
-          .forEach(schema -> rows.add(new MetaImpl.MetaSchema(null, schema)));
+    for (String schema : catalog.schemas(principal, Optional.ofNullable(catalogName), pattern(schemaPattern))) {
+      rows.add(new MetaImpl.MetaSchema(null, schema));
     }
     return resultSet(connectionId, statementId, MetaImpl.MetaSchema.class, rows);
   }
@@ -120,18 +116,10 @@ final class AvaticaMetadata {
   Meta.MetaResultSet primaryKeys(
       Principal principal, String connectionId, int statementId, String schema, String tableName) {
     List<Object> rows = new ArrayList<>();
-    for (GovernedTable table : governance.viewOf(principal).tables()) {
-      if ((schema == null || schema.equalsIgnoreCase(table.schema()))
-          && (tableName == null || tableName.equalsIgnoreCase(table.name()))) {
-        List<String> key = table.base().primaryKey().stream()
-            .filter(column -> table.rowType().getFieldNames().contains(column))
-            .toList();
-        for (int i = 0; i < key.size(); i++) {
-          rows.add(
-              new PrimaryKeyRow(
-                  null, table.schema(), table.name(), key.get(i), (short) (i + 1), table.name() + "_pk"));
-        }
-      }
+    for (VisibleCatalog.KeyColumn key :
+        catalog.primaryKeys(principal, Optional.empty(), Optional.ofNullable(schema), Optional.ofNullable(tableName))) {
+      rows.add(
+          new PrimaryKeyRow(null, key.schema(), key.table(), key.column(), (short) key.sequence(), key.keyName()));
     }
     return resultSet(connectionId, statementId, PrimaryKeyRow.class, rows);
   }
@@ -143,55 +131,33 @@ final class AvaticaMetadata {
 
   Meta.MetaResultSet typeInfo(String connectionId, int statementId) {
     List<Object> rows = new ArrayList<>();
-    rows.add(type("BOOLEAN", Types.BOOLEAN, 1, null, false, (short) 0));
-    rows.add(type("TINYINT", Types.TINYINT, 3, null, false, (short) 0));
-    rows.add(type("SMALLINT", Types.SMALLINT, 5, null, false, (short) 0));
-    rows.add(type("INTEGER", Types.INTEGER, 10, null, false, (short) 0));
-    rows.add(type("BIGINT", Types.BIGINT, 19, null, false, (short) 0));
-    rows.add(type("DECIMAL", Types.DECIMAL, 38, null, false, (short) 38));
-    rows.add(type("REAL", Types.REAL, 7, null, false, (short) 0));
-    rows.add(type("DOUBLE", Types.DOUBLE, 15, null, false, (short) 0));
-    rows.add(type("CHAR", Types.CHAR, 65_536, "'", true, (short) 0));
-    rows.add(type("VARCHAR", Types.VARCHAR, 65_536, "'", true, (short) 0));
-    rows.add(type("VARBINARY", Types.VARBINARY, 65_536, "X'", false, (short) 0));
-    rows.add(type("DATE", Types.DATE, 10, "DATE '", false, (short) 0));
-    rows.add(type("TIME", Types.TIME, 12, "TIME '", false, (short) 3));
-    rows.add(type("TIMESTAMP", Types.TIMESTAMP, 23, "TIMESTAMP '", false, (short) 3));
+    for (VisibleCatalog.TypeInfo type : VisibleCatalog.types()) {
+      rows.add(type(type));
+    }
     return resultSet(connectionId, statementId, MetaImpl.MetaTypeInfo.class, rows);
   }
 
-  private static MetaImpl.MetaTypeInfo type(
-      String name, int jdbcType, int precision, String literalPrefix, boolean caseSensitive, short maxScale) {
-    boolean numeric = precision > 0 && literalPrefix == null && jdbcType != Types.BOOLEAN;
+  private static MetaImpl.MetaTypeInfo type(VisibleCatalog.TypeInfo type) {
     return new MetaImpl.MetaTypeInfo(
-        name,
-        jdbcType,
-        precision,
-        literalPrefix,
-        literalPrefix == null ? null : "'",
+        type.name(),
+        type.jdbcType(),
+        type.precision(),
+        type.literalPrefix().orElse(null),
+        type.literalSuffix().orElse(null),
         (short) DatabaseMetaData.typeNullable,
-        caseSensitive,
+        type.caseSensitive(),
         (short) DatabaseMetaData.typeSearchable,
-        !numeric,
+        !type.numeric(),
         false,
         false,
         (short) 0,
-        maxScale,
+        type.maxScale(),
         10);
   }
 
   private List<GovernedTable> visibleTables(
       Principal principal, String catalogName, Meta.Pat schemaPattern, Meta.Pat tablePattern) {
-    if (catalogName != null && !catalogName.isEmpty()) {
-      return List.of();
-    }
-    List<GovernedTable> tables = new ArrayList<>();
-    for (GovernedTable table : governance.viewOf(principal).tables()) {
-      if (matches(schemaPattern, table.schema()) && matches(tablePattern, table.name())) {
-        tables.add(table);
-      }
-    }
-    return tables;
+    return catalog.tables(principal, Optional.ofNullable(catalogName), pattern(schemaPattern), pattern(tablePattern));
   }
 
   private static Integer charOctetLength(RelDataTypeField field) {
@@ -203,26 +169,11 @@ final class AvaticaMetadata {
 
   /** JDBC patterns are SQL LIKE patterns; null means everything. Matching ignores case, as names do. */
   static boolean matches(Meta.Pat pattern, String name) {
-    if (pattern == null || pattern.s == null) {
-      return true;
-    }
-    StringBuilder regex = new StringBuilder();
-    String s = pattern.s;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '\\' && i + 1 < s.length()) {
-        regex.append(Pattern.quote(String.valueOf(s.charAt(++i))));
-      } else if (c == '%') {
-        regex.append(".*");
-      } else if (c == '_') {
-        regex.append('.');
-      } else {
-        regex.append(Pattern.quote(String.valueOf(c)));
-      }
-    }
-    return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.DOTALL)
-        .matcher(name)
-        .matches();
+    return VisibleCatalog.matches(pattern(pattern), name);
+  }
+
+  private static Optional<String> pattern(Meta.Pat pattern) {
+    return pattern == null ? Optional.empty() : Optional.ofNullable(pattern.s);
   }
 
   private static Meta.MetaResultSet resultSet(

@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.Signature;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
+import java.util.Base64;
 import java.util.List;
 import javax.net.ssl.SSLException;
 
@@ -33,6 +35,65 @@ public final class ServerTls {
    *     read or parsed, or the key does not belong to the certificate
    */
   public static SslContext forServer(Path certificateFile, Path privateKeyFile, String configPath) {
+    KeyMaterial material = load(certificateFile, privateKeyFile, configPath);
+    try {
+      return SslContextBuilder.forServer(material.key(), material.chain().toArray(X509Certificate[]::new))
+          .sslProvider(SslProvider.JDK)
+          .protocols(PROTOCOLS)
+          .build();
+    } catch (SSLException | IllegalArgumentException e) {
+      throw new GatewayException(
+          ErrorCode.CONFIGURATION_ERROR, configPath + ": cannot set up TLS: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The same certificate chain and key as PEM text, for servers that read PEM themselves (gRPC),
+   * checked exactly like {@link #forServer}. The key is re-encoded as unencrypted PKCS#8, the one
+   * key format every PEM reader accepts, so PKCS#1 files work there too.
+   *
+   * @throws GatewayException with {@link ErrorCode#CONFIGURATION_ERROR}, as {@link #forServer} does
+   */
+  public static PemKeyPair pem(Path certificateFile, Path privateKeyFile, String configPath) {
+    KeyMaterial material = load(certificateFile, privateKeyFile, configPath);
+    StringBuilder chain = new StringBuilder();
+    for (X509Certificate certificate : material.chain()) {
+      try {
+        chain.append(pemBlock("CERTIFICATE", certificate.getEncoded()));
+      } catch (CertificateEncodingException e) {
+        throw invalid(configPath + ".certificate", certificateFile, e);
+      }
+    }
+    return new PemKeyPair(
+        chain.toString().getBytes(US_ASCII), pemBlock("PRIVATE KEY", material.key().getEncoded()).getBytes(US_ASCII));
+  }
+
+  /** A certificate chain and its private key as PEM; {@link #toString()} hides the key. */
+  public record PemKeyPair(byte[] certificateChain, byte[] privateKey) {
+    public PemKeyPair {
+      certificateChain = requireNonNull(certificateChain, "certificateChain is null").clone();
+      privateKey = requireNonNull(privateKey, "privateKey is null").clone();
+    }
+
+    @Override
+    public byte[] certificateChain() {
+      return certificateChain.clone();
+    }
+
+    @Override
+    public byte[] privateKey() {
+      return privateKey.clone();
+    }
+
+    @Override
+    public String toString() {
+      return "PemKeyPair[certificateChain=" + certificateChain.length + " bytes, privateKey=***]";
+    }
+  }
+
+  private record KeyMaterial(List<X509Certificate> chain, PrivateKey key) {}
+
+  private static KeyMaterial load(Path certificateFile, Path privateKeyFile, String configPath) {
     requireNonNull(certificateFile, "certificateFile is null");
     requireNonNull(privateKeyFile, "privateKeyFile is null");
     requireNonNull(configPath, "configPath is null");
@@ -50,15 +111,12 @@ public final class ServerTls {
       throw invalid(configPath + ".private_key", privateKeyFile, e);
     }
     checkKeyMatches(chain.get(0), key, configPath + ".private_key", privateKeyFile);
-    try {
-      return SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
-          .sslProvider(SslProvider.JDK)
-          .protocols(PROTOCOLS)
-          .build();
-    } catch (SSLException | IllegalArgumentException e) {
-      throw new GatewayException(
-          ErrorCode.CONFIGURATION_ERROR, configPath + ": cannot set up TLS: " + e.getMessage(), e);
-    }
+    return new KeyMaterial(chain, key);
+  }
+
+  private static String pemBlock(String type, byte[] der) {
+    String base64 = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
+    return "-----BEGIN " + type + "-----\n" + base64 + "\n-----END " + type + "-----\n";
   }
 
   // Without this check a mismatched pair starts fine and then fails every handshake.
