@@ -3,6 +3,7 @@ package dev.sluice.gateway.engine;
 import dev.sluice.gateway.ErrorCode;
 import dev.sluice.gateway.GatewayException;
 import dev.sluice.gateway.arrow.ArrowValues;
+import dev.sluice.gateway.arrow.RowValues;
 import dev.sluice.gateway.arrow.ValueWriter;
 import java.io.IOException;
 import java.sql.Connection;
@@ -11,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -29,6 +31,15 @@ final class JdbcCursor extends StreamingCursor {
   private final ResultSet resultSet;
   private final List<ResultColumn> columns;
   private final ColumnReader[] readers;
+  // DuckDB rows are read from its Arrow export too: its JDBC row cursor can end a failing streamed
+  // query as if it were complete (seen about once in 40 runs of a query failing mid-stream), the
+  // Arrow stream reports the failure every time, and it is several times faster.
+  private final boolean duckdbRows;
+  private BufferAllocator rowMemory;
+  private ArrowReader rowReader;
+  private VectorSchemaRoot rowBatch;
+  private int rowIndex;
+  private int rowCount;
 
   JdbcCursor(
       String warehouse,
@@ -42,20 +53,69 @@ final class JdbcCursor extends StreamingCursor {
     this.resultSet = resultSet;
     this.columns = columns;
     this.readers = columns.stream().map(c -> ColumnReader.forType(c.type())).toArray(ColumnReader[]::new);
+    this.duckdbRows = NATIVE_EXPORT && isDuckDb(resultSet);
+  }
+
+  private static boolean isDuckDb(ResultSet resultSet) {
+    try {
+      return resultSet.isWrapperFor(DuckDBResultSet.class);
+    } catch (SQLException e) {
+      return false;
+    }
   }
 
   @Override
-  boolean advance() throws SQLException {
-    return resultSet.next();
+  boolean advance() throws Exception {
+    if (!duckdbRows) {
+      return resultSet.next();
+    }
+    if (rowReader == null) {
+      rowMemory = ROW_MEMORY.newChildAllocator("rows of " + warehouse, 0, Long.MAX_VALUE);
+      rowReader = (ArrowReader) resultSet.unwrap(DuckDBResultSet.class).arrowExportStream(rowMemory, ROW_BATCH);
+    }
+    rowIndex++;
+    while (rowIndex >= rowCount) {
+      try {
+        if (!rowReader.loadNextBatch()) {
+          closeRowReader();
+          return false;
+        }
+      } catch (IOException e) {
+        throw new SQLException(e.getMessage(), e);
+      }
+      rowBatch = rowReader.getVectorSchemaRoot();
+      rowCount = rowBatch.getRowCount();
+      rowIndex = 0;
+    }
+    return true;
   }
 
   @Override
   Object[] row() throws SQLException {
     Object[] row = new Object[readers.length];
+    if (duckdbRows) {
+      for (int i = 0; i < readers.length; i++) {
+        row[i] = RowValues.of(columns.get(i).type(), ArrowValues.read(rowBatch.getVector(i), rowIndex));
+      }
+      return row;
+    }
     for (int i = 0; i < readers.length; i++) {
       row[i] = readers[i].read(resultSet, i + 1);
     }
     return row;
+  }
+
+  private void closeRowReader() {
+    if (rowReader != null) {
+      closeQuietly(rowReader);
+      rowReader = null;
+      rowBatch = null;
+      rowCount = 0;
+    }
+    if (rowMemory != null) {
+      closeQuietly(rowMemory);
+      rowMemory = null;
+    }
   }
 
   @Override
@@ -80,6 +140,10 @@ final class JdbcCursor extends StreamingCursor {
    */
   private static final boolean NATIVE_EXPORT =
       Boolean.parseBoolean(System.getProperty("sluice.arrow.native", "true"));
+  /** Rows per batch of DuckDB's export when the cursor's rows are read as Java arrays. */
+  private static final int ROW_BATCH = 8_192;
+  /** Memory of the row path's batches (child allocators per cursor; lives as long as the JVM). */
+  private static final BufferAllocator ROW_MEMORY = new RootAllocator();
 
   /** DuckDB exports its results as Arrow natively, 3-4x faster than reading its JDBC rows. */
   @Override
@@ -210,6 +274,8 @@ final class JdbcCursor extends StreamingCursor {
 
   @Override
   void release() {
+    // The export stream reads from DuckDB's result: it goes first.
+    closeRowReader();
     closeQuietly(resultSet);
     closeQuietly(statement);
     closeQuietly(connection);
