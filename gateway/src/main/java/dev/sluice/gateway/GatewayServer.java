@@ -4,6 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.sluice.dialects.Warehouse;
 import dev.sluice.dialects.duckdb.DuckDbConnectionSettings;
+import dev.sluice.gateway.audit.AuditLog;
+import dev.sluice.gateway.audit.AuditReader;
+import dev.sluice.gateway.audit.AuditTrail;
+import dev.sluice.gateway.audit.QueryLogTable;
 import dev.sluice.gateway.auth.Authenticator;
 import dev.sluice.gateway.auth.LoginThrottle;
 import dev.sluice.gateway.auth.RequestAuthenticator;
@@ -40,6 +44,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.apache.calcite.avatica.remote.LocalService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +67,8 @@ public final class GatewayServer implements AutoCloseable {
   private QueryEngine engine;
   private GatewayMeta meta;
   private HttpServer httpServer;
+  // Opened first and closed last: nothing may run while it cannot record.
+  private volatile AuditLog auditLog;
 
   public GatewayServer(GatewayConfig config) {
     this(config, VariableResolver.environment());
@@ -78,14 +85,18 @@ public final class GatewayServer implements AutoCloseable {
       return;
     }
     try {
+      auditLog = AuditLog.open(config.audit());
       for (WarehouseConfig warehouse : config.warehouses()) {
         warehouses.add(WarehouseConnector.open(warehouse));
       }
-      VirtualCatalog catalog = VirtualCatalog.build(config.schema(), warehouses);
+      VirtualCatalog catalog = VirtualCatalog.build(config.schema(), warehouses)
+          .withGatewayTables(List.of(QueryLogTable.gatewayTable(new AuditReader(auditLog.directory()))));
       policySource = new PolicySource(config.policies(), variables);
       Governance governance = new Governance(catalog, policySource.load());
       policySource.watch(governance);
-      engine = new QueryEngine(catalog, governance, config.engine(), StrictPushdown.of(config.warehouses()));
+      AuditTrail auditTrail = new AuditTrail(auditLog, config.audit().redactLiterals(), governance::policies);
+      engine = new QueryEngine(
+          catalog, governance, config.engine(), StrictPushdown.of(config.warehouses()), auditTrail);
       engine.start();
       meta = new GatewayMeta(engine);
       GatewayMeta avaticaMeta = meta;
@@ -96,7 +107,7 @@ public final class GatewayServer implements AutoCloseable {
       });
       reaper.scheduleWithFixedDelay(
           () -> avaticaMeta.closeIdle(ABANDONED_CURSOR, ABANDONED_CONNECTION), 30, 30, TimeUnit.SECONDS);
-      RequestAuthenticator authenticator = requestAuthenticator();
+      RequestAuthenticator authenticator = requestAuthenticator(auditTrail);
       AvaticaRoute avatica = new AvaticaRoute(authenticator, new LocalService(meta));
       List<HttpEndpoint> endpoints = new ArrayList<>();
       endpoints.add(new HttpEndpoint(HttpMethod.POST, AvaticaRoute.PATH, avatica));
@@ -116,12 +127,24 @@ public final class GatewayServer implements AutoCloseable {
     }
   }
 
-  private RequestAuthenticator requestAuthenticator() {
+  private RequestAuthenticator requestAuthenticator(AuditTrail auditTrail) {
     AuthConfig auth = config.auth();
     return new RequestAuthenticator(
         new Authenticator(config.users()),
         new TokenStore(auth.tokenTtl(), auth.maxTokens()),
-        new LoginThrottle(auth.maxFailedLogins(), auth.failedLoginWindow(), auth.lockout()));
+        new LoginThrottle(auth.maxFailedLogins(), auth.failedLoginWindow(), auth.lockout()),
+        auditTrail);
+  }
+
+  /**
+   * Whether the audit log can record queries, for {@code /readyz}: while it cannot, every query
+   * is refused, so the gateway is not ready. False before start and after close.
+   */
+  public BooleanSupplier auditReadiness() {
+    return () -> {
+      AuditLog log = auditLog;
+      return log != null && log.writable();
+    };
   }
 
   /** The port the HTTP listener (Avatica) is bound to; differs from the configured one when that was 0. */
@@ -175,5 +198,9 @@ public final class GatewayServer implements AutoCloseable {
       }
     }
     warehouses.clear();
+    if (auditLog != null) {
+      auditLog.close();
+      auditLog = null;
+    }
   }
 }

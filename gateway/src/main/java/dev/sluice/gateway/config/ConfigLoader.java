@@ -35,7 +35,7 @@ public final class ConfigLoader {
   public static final String DEMO_RESOURCE = "/dev/sluice/gateway/demo/demo.yaml";
 
   private static final List<String> TOP_LEVEL_KEYS =
-      List.of("listeners", "auth", "engine", "warehouses", "schema", "users", "policies");
+      List.of("listeners", "auth", "engine", "warehouses", "schema", "users", "policies", "audit");
 
   // The tree is walked by hand rather than data-bound because binding stops at the first error.
   // Duplicate keys fail the parse: silently keeping the last one would hide a mistake.
@@ -122,7 +122,8 @@ public final class ConfigLoader {
     Optional<VirtualSchemaConfig> schema = VirtualSchemaBinder.bind(root, warehouseNames, reader);
     List<UserAccount> users = UsersBinder.bind(root, reader);
     PoliciesConfig policies = PoliciesBinder.bind(root, reader);
-    return schema.map(s -> new GatewayConfig(listeners, auth, engine, warehouses, s, users, policies));
+    AuditConfig audit = AuditBinder.bind(root, reader);
+    return schema.map(s -> new GatewayConfig(listeners, auth, engine, warehouses, s, users, policies, audit));
   }
 
   private static String syntaxProblem(JsonProcessingException e) {

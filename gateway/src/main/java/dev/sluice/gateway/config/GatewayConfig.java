@@ -14,7 +14,8 @@ public record GatewayConfig(
     List<WarehouseConfig> warehouses,
     VirtualSchemaConfig schema,
     List<UserAccount> users,
-    PoliciesConfig policies) {
+    PoliciesConfig policies,
+    AuditConfig audit) {
 
   public GatewayConfig {
     requireNonNull(listeners, "listeners is null");
@@ -24,6 +25,19 @@ public record GatewayConfig(
     requireNonNull(schema, "schema is null");
     users = List.copyOf(requireNonNull(users, "users is null"));
     requireNonNull(policies, "policies is null");
+    requireNonNull(audit, "audit is null");
+  }
+
+  /** A configuration with the default {@link AuditConfig} (enabled, in {@code ./audit}). */
+  public GatewayConfig(
+      ListenersConfig listeners,
+      AuthConfig auth,
+      EngineConfig engine,
+      List<WarehouseConfig> warehouses,
+      VirtualSchemaConfig schema,
+      List<UserAccount> users,
+      PoliciesConfig policies) {
+    this(listeners, auth, engine, warehouses, schema, users, policies, AuditConfig.defaults());
   }
 
   /** A configuration with the default {@link AuthConfig} and no policy file. */
@@ -33,27 +47,32 @@ public record GatewayConfig(
       List<WarehouseConfig> warehouses,
       VirtualSchemaConfig schema,
       List<UserAccount> users) {
-    this(listeners, AuthConfig.defaults(), engine, warehouses, schema, users, PoliciesConfig.none());
+    this(listeners, AuthConfig.defaults(), engine, warehouses, schema, users, PoliciesConfig.none(),
+        AuditConfig.defaults());
   }
 
   public GatewayConfig withListeners(ListenersConfig newListeners) {
-    return new GatewayConfig(newListeners, auth, engine, warehouses, schema, users, policies);
+    return new GatewayConfig(newListeners, auth, engine, warehouses, schema, users, policies, audit);
   }
 
   public GatewayConfig withAuth(AuthConfig newAuth) {
-    return new GatewayConfig(listeners, newAuth, engine, warehouses, schema, users, policies);
+    return new GatewayConfig(listeners, newAuth, engine, warehouses, schema, users, policies, audit);
   }
 
   public GatewayConfig withEngine(EngineConfig newEngine) {
-    return new GatewayConfig(listeners, auth, newEngine, warehouses, schema, users, policies);
+    return new GatewayConfig(listeners, auth, newEngine, warehouses, schema, users, policies, audit);
   }
 
   public GatewayConfig withWarehouses(List<WarehouseConfig> newWarehouses) {
-    return new GatewayConfig(listeners, auth, engine, newWarehouses, schema, users, policies);
+    return new GatewayConfig(listeners, auth, engine, newWarehouses, schema, users, policies, audit);
   }
 
   public GatewayConfig withPolicies(PoliciesConfig newPolicies) {
-    return new GatewayConfig(listeners, auth, engine, warehouses, schema, users, newPolicies);
+    return new GatewayConfig(listeners, auth, engine, warehouses, schema, users, newPolicies, audit);
+  }
+
+  public GatewayConfig withAudit(AuditConfig newAudit) {
+    return new GatewayConfig(listeners, auth, engine, warehouses, schema, users, policies, newAudit);
   }
 
   public Optional<WarehouseConfig> warehouse(String name) {

@@ -27,6 +27,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -45,6 +46,7 @@ public final class QueryEngine implements AutoCloseable {
   private final QueryPlanner planner;
   private final StrictPushdown strictPushdown;
   private final Cache<PlanKey, QueryPlan> planCache;
+  private final QueryAudit audit;
   private ScheduledExecutorService timeouts;
 
   public QueryEngine(VirtualCatalog catalog, Governance governance, EngineConfig config) {
@@ -53,6 +55,16 @@ public final class QueryEngine implements AutoCloseable {
 
   public QueryEngine(
       VirtualCatalog catalog, Governance governance, EngineConfig config, StrictPushdown strictPushdown) {
+    this(catalog, governance, config, strictPushdown, QueryAudit.NONE);
+  }
+
+  public QueryEngine(
+      VirtualCatalog catalog,
+      Governance governance,
+      EngineConfig config,
+      StrictPushdown strictPushdown,
+      QueryAudit audit) {
+    this.audit = requireNonNull(audit, "audit is null");
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.governance = requireNonNull(governance, "governance is null");
     this.config = requireNonNull(config, "config is null");
@@ -83,18 +95,57 @@ public final class QueryEngine implements AutoCloseable {
 
   /**
    * Plans {@code sql} as {@code principal} sees the virtual schema. Plans are cached by SQL text
-   * and by what the principal may see, so two principals with different views never share one.
+   * and by what the principal may see, so two principals with different views never share one; a
+   * cache hit returns the cached plan itself. A refusal is audited as an in-process request.
    */
   public QueryPlan prepare(Principal principal, String sql) {
     requireNonNull(principal, "principal is null");
+    return audited(QueryContext.embedded(principal), sql, () -> plan(principal, sql));
+  }
+
+  /**
+   * Plans {@code sql} for the caller {@code context} describes, like {@link #prepare(Principal,
+   * String)}; the plan carries how long this took, and a refusal is audited with the caller.
+   */
+  public QueryPlan prepare(QueryContext context, String sql) {
+    requireNonNull(context, "context is null");
+    long started = System.nanoTime();
+    QueryPlan plan = audited(context, sql, () -> plan(context.principal(), sql));
+    return plan.withPlanningTime(Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  private QueryPlan audited(QueryContext context, String sql, Supplier<QueryPlan> planning) {
     requireNonNull(sql, "sql is null");
+    try {
+      return planning.get();
+    } catch (GatewayException e) {
+      audit.rejected(context, sql, e, hiddenReferences(context, sql, e), QueryAudit.Stage.PLANNING);
+      throw e;
+    }
+  }
+
+  private List<String> hiddenReferences(QueryContext context, String sql, GatewayException failure) {
+    if (failure.code() != ErrorCode.UNKNOWN_OBJECT) {
+      return List.of();
+    }
+    try {
+      return HiddenReferences.in(sql, catalog, governance.viewOf(context.principal()));
+    } catch (GatewayException e) {
+      // The refusal itself is what must be recorded; its details are a bonus.
+      return List.of();
+    }
+  }
+
+  private QueryPlan plan(Principal principal, String sql) {
     GovernedView view = governance.viewOf(principal);
     PlanKey key = new PlanKey(view.fingerprint(), sql);
     QueryPlan cached = planCache.getIfPresent(key);
     if (cached != null) {
       return cached;
     }
+    long started = System.nanoTime();
     QueryPlan plan = planner.plan(sql, view);
+    plan = plan.withPlanningTime(Duration.ofNanos(System.nanoTime() - started));
     // Before caching, so a refused plan is planned (and refused) again rather than kept.
     strictPushdown.check(plan);
     planCache.put(key, plan);
@@ -123,10 +174,29 @@ public final class QueryEngine implements AutoCloseable {
     requireNonNull(context, "context is null");
     Principal principal = context.principal();
     requireNonNull(plan, "plan is null");
-    Parameters.check(plan.parameterTypes(), parameters);
-    List<Object> jdbcParameters = Parameters.jdbcValues(plan.parameterTypes(), parameters);
+    List<Object> jdbcParameters;
+    try {
+      Parameters.check(plan.parameterTypes(), parameters);
+      jdbcParameters = Parameters.jdbcValues(plan.parameterTypes(), parameters);
+    } catch (GatewayException e) {
+      audit.rejected(context, plan.sql(), e, List.of(), QueryAudit.Stage.EXECUTION);
+      throw e;
+    }
     Duration timeout = effectiveTimeout(clientTimeout);
     QueryAttribution attribution = QueryAttribution.newQuery(principal.user());
+    // Write-ahead: returns once the started record is durable and throws (refusing the query)
+    // when it cannot be written, so no warehouse ever sees SQL the audit log does not hold.
+    QueryAudit.AuditedQuery audited = audit.started(context, plan, attribution.queryId());
+    try {
+      return audited.track(run(plan, jdbcParameters, timeout, attribution));
+    } catch (RuntimeException e) {
+      audited.failed(e);
+      throw e;
+    }
+  }
+
+  private QueryCursor run(
+      QueryPlan plan, List<Object> jdbcParameters, Duration timeout, QueryAttribution attribution) {
     QueryPlan.Execution execution = plan.execution();
     if (execution instanceof QueryPlan.WholePushdown whole) {
       return pushdownCursor(plan, whole.pushdown(), jdbcParameters, timeout, attribution);
@@ -221,7 +291,8 @@ public final class QueryEngine implements AutoCloseable {
             catalog.typeFactory(),
             plan.parameterTypes(),
             parameters,
-            cancelFlag);
+            cancelFlag,
+            federated.stash());
     try {
       Enumerable<Object> enumerable = federated.bindable().bind(context);
       Enumerator<Object> enumerator = enumerable.enumerator();

@@ -9,6 +9,7 @@ import dev.sluice.gateway.config.HttpListenerConfig;
 import dev.sluice.gateway.config.ListenersConfig;
 import dev.sluice.gateway.config.VariableResolver;
 import dev.sluice.gateway.demo.DemoDataGenerator;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -43,7 +44,7 @@ public final class TestingGateway {
     return demoDirectory;
   }
 
-  /** The demo configuration, on an ephemeral port. */
+  /** The demo configuration, on an ephemeral port, with an audit log of its own. */
   public static GatewayConfig demoConfig() {
     return demoConfig(config -> config);
   }
@@ -53,7 +54,24 @@ public final class TestingGateway {
         ConfigLoader.demo(VariableResolver.of(Map.of("SLUICE_DATA_DIR", demoDirectory().toString())));
     GatewayConfig onPortZero =
         demo.withListeners(new ListenersConfig(new HttpListenerConfig("127.0.0.1", 0)));
-    return change.apply(onPortZero);
+    return change.apply(withTemporaryAudit(onPortZero));
+  }
+
+  /**
+   * {@code config} writing its audit log to a new directory under {@code target/audit-logs}: two
+   * gateways must never share one (the second would not start), and tests never write {@code ./audit}.
+   */
+  public static GatewayConfig withTemporaryAudit(GatewayConfig config) {
+    return config.withAudit(config.audit().withDirectory(temporaryAuditDirectory()));
+  }
+
+  public static Path temporaryAuditDirectory() {
+    try {
+      Path parent = Files.createDirectories(Path.of("target", "audit-logs").toAbsolutePath());
+      return Files.createTempDirectory(parent, "audit-");
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("Cannot create a temporary audit directory", e);
+    }
   }
 
   public static GatewayConfig withTimeout(GatewayConfig config, Duration timeout) {
