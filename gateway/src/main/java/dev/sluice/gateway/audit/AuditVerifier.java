@@ -155,8 +155,14 @@ public final class AuditVerifier {
       } else {
         String prev = record.path("prev").asText();
         if (seq != lastSeq + 1) {
-          fail(sequenceProblem(lines, index, lastSeq + 1), name, lineNumber,
-              describeSequence(lines, index, seq, lastSeq + 1, name));
+          Kind kind = sequenceProblem(lines, index, lastSeq + 1);
+          String message = describeSequence(lines, index, seq, lastSeq + 1, name);
+          if (kind == Kind.TRUNCATED) {
+            // Found at the next file's first record, but the records are missing from this one.
+            fail(kind, previousFile.orElse(name), previousLines + 1, message);
+          } else {
+            fail(kind, name, lineNumber, message);
+          }
           return;
         }
         if (!prev.equals(lastHash)) {
