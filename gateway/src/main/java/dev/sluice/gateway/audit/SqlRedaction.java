@@ -8,7 +8,7 @@ import org.apache.calcite.sql.SqlDialect;
 import org.apache.calcite.sql.SqlDynamicParam;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
-import org.apache.calcite.sql.dialect.AnsiSqlDialect;
+import org.apache.calcite.sql.dialect.CalciteSqlDialect;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.type.SqlTypeName;
@@ -19,10 +19,10 @@ import org.apache.calcite.sql.util.SqlShuttle;
  * values a client wrote (an e-mail address, a customer id) stay out of the audit log. Done on
  * Calcite's parse tree and unparsed, never by pattern matching on the text: a quote inside a
  * string or a comment cannot fool it. Keywords that the parser holds as literals (TRIM's BOTH, a
- * time unit) and NULL stay. A statement that does not parse has no redacted form.
+ * time unit), NULL, TRUE and FALSE stay. A statement that does not parse has no redacted form.
  */
 final class SqlRedaction {
-  private static final SqlDialect DIALECT = AnsiSqlDialect.DEFAULT;
+  private static final SqlDialect DIALECT = CalciteSqlDialect.DEFAULT;
 
   private SqlRedaction() {}
 
@@ -50,7 +50,9 @@ final class SqlRedaction {
     @Override
     public SqlNode visit(SqlLiteral literal) {
       SqlTypeName type = literal.getTypeName();
-      if (type == SqlTypeName.SYMBOL || type == SqlTypeName.NULL) {
+      // Symbols and booleans are also the parser's structure (NATURAL of a join, ROWS of a
+      // window), which a placeholder would break; neither is a value a client needs kept private.
+      if (type == SqlTypeName.SYMBOL || type == SqlTypeName.NULL || type == SqlTypeName.BOOLEAN) {
         return literal;
       }
       return new SqlDynamicParam(index++, literal.getParserPosition());

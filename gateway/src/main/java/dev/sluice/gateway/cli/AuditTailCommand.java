@@ -35,17 +35,20 @@ public final class AuditTailCommand implements Callable<Integer> {
   long pollMillis;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     AuditTail tail = new AuditTail(directory);
     try {
       tail.last(count).forEach(line -> print(out, line));
       out.flush();
-      while (follow && !Thread.currentThread().isInterrupted()) {
+      while (follow) {
         Thread.sleep(pollMillis);
         tail.next().forEach(line -> print(out, line));
         out.flush();
       }
+    } catch (InterruptedException e) {
+      // Stopped while following: that is how -f ends.
+      Thread.currentThread().interrupt();
     } catch (IOException e) {
       spec.commandLine().getErr().println("Cannot read the audit log in " + directory + ": " + e.getMessage());
       return 2;
