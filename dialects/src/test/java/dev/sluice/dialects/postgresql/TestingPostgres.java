@@ -44,12 +44,18 @@ public final class TestingPostgres {
   private TestingPostgres() {}
 
   public static EmbeddedPostgres start() throws IOException {
+    return start(java.util.Map.of());
+  }
+
+  /** A server with extra settings of postgresql.conf, such as {@code log_statement}. */
+  public static EmbeddedPostgres start(java.util.Map<String, String> serverConfig) throws IOException {
     EmbeddedPostgres.Builder builder =
         EmbeddedPostgres.builder()
             .setServerConfig("listen_addresses", "127.0.0.1")
             .setServerConfig("timezone", "UTC")
             // lower() follows the database's LC_CTYPE: under C it lowers ASCII letters only.
             .setLocaleConfig("locale", "C.UTF-8");
+    serverConfig.forEach(builder::setServerConfig);
     if ("root".equals(System.getProperty("user.name"))) {
       builder.setPgBinaryResolver(UNPRIVILEGED);
     }

@@ -49,7 +49,7 @@ import org.postgresql.PGConnection;
  * {@link RedshiftWarehouseDifferentialTest} does the same with {@code dialect: redshift}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PostgresWarehouseDifferentialTest {
+public class PostgresWarehouseDifferentialTest {
   private static final List<String> TABLES = List.of("households", "transactions", "skus");
 
   private EmbeddedPostgres postgres;
@@ -98,7 +98,7 @@ class PostgresWarehouseDifferentialTest {
   }
 
   /** Copies dw's tables into PostgreSQL through CSV: DuckDB writes it, COPY reads it. */
-  static void copyDw(EmbeddedPostgres postgres, Path dwFile, Path directory) throws Exception {
+  public static void copyDw(EmbeddedPostgres postgres, Path dwFile, Path directory) throws Exception {
     try (Warehouse duckDb = new DuckDbConnectionSettings(dwFile, true, 1).open("dw-copy");
         Connection source = duckDb.dataSource().getConnection();
         Connection target = postgres.getPostgresDatabase().getConnection();
