@@ -85,15 +85,17 @@ public final class GatewayServer implements AutoCloseable {
       return;
     }
     try {
-      auditLog = AuditLog.open(config.audit());
       for (WarehouseConfig warehouse : config.warehouses()) {
         warehouses.add(WarehouseConnector.open(warehouse));
       }
       VirtualCatalog catalog = VirtualCatalog.build(config.schema(), warehouses)
-          .withGatewayTables(List.of(QueryLogTable.gatewayTable(new AuditReader(auditLog.directory()))));
+          .withGatewayTables(List.of(QueryLogTable.gatewayTable(new AuditReader(config.audit().directory()))));
       policySource = new PolicySource(config.policies(), variables);
       Governance governance = new Governance(catalog, policySource.load());
       policySource.watch(governance);
+      // Before anything can run a query; after the configuration proved usable, so that a
+      // gateway that cannot start leaves no audit directory behind.
+      auditLog = AuditLog.open(config.audit());
       AuditTrail auditTrail = new AuditTrail(auditLog, config.audit().redactLiterals(), governance::policies);
       engine = new QueryEngine(
           catalog, governance, config.engine(), StrictPushdown.of(config.warehouses()), auditTrail);
@@ -134,6 +136,11 @@ public final class GatewayServer implements AutoCloseable {
         new TokenStore(auth.tokenTtl(), auth.maxTokens()),
         new LoginThrottle(auth.maxFailedLogins(), auth.failedLoginWindow(), auth.lockout()),
         auditTrail);
+  }
+
+  /** The audit log, while the server runs (for readiness, metrics and benchmarks). */
+  public Optional<AuditLog> auditLog() {
+    return Optional.ofNullable(auditLog);
   }
 
   /**

@@ -49,6 +49,8 @@ final class AuditFileWriter {
   private Instant openedAt;
   private long lastSeq;
   private String lastHash = ChainHash.GENESIS;
+  // Records written but not yet synced; always false without fsync.
+  private boolean unsynced;
 
   AuditFileWriter(AuditConfig config, ChainHash chain, Clock clock) {
     this.directory = config.directory().toAbsolutePath().normalize();
@@ -88,16 +90,32 @@ final class AuditFileWriter {
     startFile(start);
   }
 
-  /** Appends {@code events} durably; returns their sequence numbers. */
-  long[] write(List<AuditEvent> events) throws IOException {
+  /**
+   * Appends {@code events}; with {@code sync}, they (and every record before them) are durable
+   * when this returns. Returns their sequence numbers.
+   */
+  long[] write(List<AuditEvent> events, boolean sync) throws IOException {
     if (size >= config.rotateSize() || !clock.instant().isBefore(openedAt.plus(config.rotateAge()))) {
       startFile(AuditJson.MAPPER.createObjectNode().put("reason", "rotation"));
       applyRetention();
     }
-    return append(events);
+    return append(events, sync);
   }
 
-  private long[] append(List<AuditEvent> events) throws IOException {
+  /** Whether records were written since the last sync. */
+  boolean unsynced() {
+    return unsynced;
+  }
+
+  /** Makes every record written so far durable. */
+  void sync() throws IOException {
+    if (unsynced && channel != null) {
+      channel.force(false);
+    }
+    unsynced = false;
+  }
+
+  private long[] append(List<AuditEvent> events, boolean sync) throws IOException {
     checkCurrentFileIsOurs();
     ByteArrayOutputStream buffer = new ByteArrayOutputStream(512 * events.size());
     long[] seqs = new long[events.size()];
@@ -115,10 +133,11 @@ final class AuditFileWriter {
     while (bytes.hasRemaining()) {
       channel.write(bytes);
     }
-    if (config.fsync()) {
-      channel.force(false);
-    }
     size += buffer.size();
+    unsynced = config.fsync();
+    if (sync) {
+      sync();
+    }
     lastSeq = seq;
     lastHash = prev;
     return seqs;
@@ -130,6 +149,7 @@ final class AuditFileWriter {
    */
   void recover(String failure) throws IOException {
     closeChannel();
+    unsynced = false;
     if (current != null && fileKey != null && isOurs(current)) {
       try (FileChannel file = FileChannel.open(current, StandardOpenOption.WRITE)) {
         file.truncate(size);
@@ -145,6 +165,11 @@ final class AuditFileWriter {
   }
 
   void close() {
+    try {
+      sync();
+    } catch (IOException e) {
+      // Closing after a failure: what could be synced already was.
+    }
     closeChannel();
     try {
       if (lock != null) {
@@ -184,6 +209,8 @@ final class AuditFileWriter {
       Files.deleteIfExists(temporary);
       throw e;
     }
+    // The new file's first record vouches for the last record of this one, which must be durable first.
+    sync();
     closeChannel();
     channel = created;
     current = target;
@@ -229,7 +256,7 @@ final class AuditFileWriter {
         removed.stream().map(file -> file.getFileName().toString()).toList(),
         AuditFiles.number(last).orElseThrow(),
         seqOf(tail.lastLine(), last),
-        chain.hash(tail.lastLine()))));
+        chain.hash(tail.lastLine()))), true);
     for (Path file : removed) {
       Files.deleteIfExists(file);
     }

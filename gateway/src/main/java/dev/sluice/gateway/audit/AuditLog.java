@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The write-ahead, hash-chained audit log: JSON lines in numbered files of one directory. Callers
  * hand it records from any thread; one writer thread takes every record waiting, writes them with
- * one write and one fsync (group commit), then completes their futures, so concurrent queries
- * share syncs. When the files cannot be written, the log stops being {@link #writable()} and fails
+ * one write and, if any of them is write-ahead, one fsync (group commit), then completes their
+ * futures, so concurrent queries share syncs and records nobody waits for ride along. When the files cannot be written, the log stops being {@link #writable()} and fails
  * every append (callers refuse their queries) until a retry, at most once a second, succeeds.
  */
 public final class AuditLog implements AutoCloseable {
@@ -34,6 +34,8 @@ public final class AuditLog implements AutoCloseable {
   private static final int MAX_PENDING = 100_000;
   private static final int MAX_BATCH = 8_192;
   private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** At most this long between writing a record nobody waits for and syncing it. */
+  public static final long SYNC_DELAY_MILLIS = 200;
   static final String UNAVAILABLE_MESSAGE =
       "The audit log cannot record queries right now, so none may run; the gateway's log has the cause";
 
@@ -47,6 +49,8 @@ public final class AuditLog implements AutoCloseable {
   private long lastRetry;
   private final AtomicLong recordsWritten = new AtomicLong();
   private final AtomicLong batchesWritten = new AtomicLong();
+  private final AtomicLong syncs = new AtomicLong();
+  private long lastSync = System.nanoTime();
 
   private AuditLog(AuditConfig config, AuditFileWriter files) {
     this.config = config;
@@ -114,8 +118,16 @@ public final class AuditLog implements AutoCloseable {
     return this::writable;
   }
 
-  /** Queues {@code event}; the future completes with its sequence number once it is durable. */
+  /**
+   * Queues {@code event}; the future completes with its sequence number once it is written. It is
+   * durable with the next record someone waits for, or within {@link #SYNC_DELAY_MILLIS} ms: only
+   * write-ahead records ({@link #appendDurably}) need a sync of their own.
+   */
   public CompletableFuture<Long> append(AuditEvent event) {
+    return append(event, false);
+  }
+
+  private CompletableFuture<Long> append(AuditEvent event, boolean durable) {
     requireNonNull(event, "event is null");
     CompletableFuture<Long> done = new CompletableFuture<>();
     if (!config.enabled()) {
@@ -127,7 +139,7 @@ public final class AuditLog implements AutoCloseable {
     } else if (!writable) {
       // Fail fast: the writer thread is retrying and would only fail this record too.
       done.completeExceptionally(new IOException(failure));
-    } else if (!queue.offer(new Pending(event, done))) {
+    } else if (!queue.offer(new Pending(event, done, durable))) {
       done.completeExceptionally(new IOException("more than " + MAX_PENDING + " records are waiting to be written"));
     }
     return done;
@@ -140,7 +152,7 @@ public final class AuditLog implements AutoCloseable {
    * @throws GatewayException with {@link ErrorCode#AUDIT_UNAVAILABLE} when it is not durable in time
    */
   public long appendDurably(AuditEvent event) {
-    CompletableFuture<Long> done = append(event);
+    CompletableFuture<Long> done = append(event, true);
     try {
       return done.get(config.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
@@ -162,7 +174,7 @@ public final class AuditLog implements AutoCloseable {
     while (true) {
       Pending first;
       try {
-        first = queue.poll(200, TimeUnit.MILLISECONDS);
+        first = queue.poll(SYNC_DELAY_MILLIS, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         first = null;
       }
@@ -172,6 +184,8 @@ public final class AuditLog implements AutoCloseable {
         }
         if (!writable) {
           retry();
+        } else {
+          syncQuietly();
         }
         continue;
       }
@@ -195,10 +209,21 @@ public final class AuditLog implements AutoCloseable {
       return;
     }
     List<AuditEvent> events = new ArrayList<>(batch.size());
-    batch.forEach(pending -> events.add(pending.event));
+    boolean sync = false;
+    for (Pending pending : batch) {
+      events.add(pending.event);
+      sync |= pending.durable;
+    }
+    if (!sync && files.unsynced() && System.nanoTime() - lastSync > TimeUnit.MILLISECONDS.toNanos(SYNC_DELAY_MILLIS)) {
+      sync = true;
+    }
     long[] seqs;
     try {
-      seqs = files.write(events);
+      seqs = files.write(events, sync);
+      if (sync && config.fsync()) {
+        lastSync = System.nanoTime();
+        syncs.incrementAndGet();
+      }
     } catch (IOException | RuntimeException e) {
       failure = "audit log write failed: " + e.getMessage();
       writable = false;
@@ -220,9 +245,32 @@ public final class AuditLog implements AutoCloseable {
     return recordsWritten.get();
   }
 
-  /** Writes (each one fsync with fsync on) it took: fewer than records when group commit works. */
+  /** Writes it took: fewer than records when group commit works. */
   public long batchesWritten() {
     return batchesWritten.get();
+  }
+
+  /** Syncs to disk it took (none without fsync); a batch with no write-ahead record needs none. */
+  public long syncs() {
+    return syncs.get();
+  }
+
+  /** Syncs records nobody waited for once the log is idle. */
+  private void syncQuietly() {
+    if (!files.unsynced()) {
+      return;
+    }
+    try {
+      files.sync();
+      lastSync = System.nanoTime();
+      syncs.incrementAndGet();
+    } catch (IOException e) {
+      failure = "audit log sync failed: " + e.getMessage();
+      writable = false;
+      lastRetry = System.nanoTime();
+      files.abandon();
+      LOG.error("Cannot sync the audit log in {}; refusing queries until it can: {}", files.directory(), e.toString());
+    }
   }
 
   private void retry() {
@@ -263,5 +311,5 @@ public final class AuditLog implements AutoCloseable {
     }
   }
 
-  private record Pending(AuditEvent event, CompletableFuture<Long> done) {}
+  private record Pending(AuditEvent event, CompletableFuture<Long> done, boolean durable) {}
 }

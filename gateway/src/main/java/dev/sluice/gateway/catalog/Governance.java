@@ -196,7 +196,11 @@ public final class Governance {
           : tableName;
       var table = catalog.tables().stream().filter(t -> t.name().equalsIgnoreCase(bare)).findFirst();
       if (table.isEmpty()) {
-        problems.add(path + ": no such table in schema " + catalog.schemaName());
+        boolean otherSchema = tableName.contains(".") && bare.equals(tableName);
+        problems.add(path + (otherSchema
+            ? ": no such table (tables are " + catalog.schemaName() + ".<table>, or the gateway's own: "
+                + catalog.gatewayTables().stream().map(GatewayTable::qualifiedName).sorted().toList() + ")"
+            : ": no such table in schema " + catalog.schemaName()));
         return;
       }
       for (String column : grant.columns().keySet()) {

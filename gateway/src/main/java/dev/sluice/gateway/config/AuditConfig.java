@@ -87,6 +87,11 @@ public record AuditConfig(
         rotateAge, retention, redactLiterals, hmacKeyEnv, hmacKey);
   }
 
+  public AuditConfig withGroupCommitWindow(Duration newGroupCommitWindow) {
+    return new AuditConfig(enabled, directory, fsync, newGroupCommitWindow, writeTimeout, rotateSize,
+        rotateAge, retention, redactLiterals, hmacKeyEnv, hmacKey);
+  }
+
   public AuditConfig withRotation(long newRotateSize, Duration newRotateAge) {
     return new AuditConfig(enabled, directory, fsync, groupCommitWindow, writeTimeout, newRotateSize,
         newRotateAge, retention, redactLiterals, hmacKeyEnv, hmacKey);

@@ -83,6 +83,25 @@ class AuditLogTest {
   }
 
   @Test
+  void onlyWriteAheadRecordsWaitForASyncOfTheirOwn() throws Exception {
+    try (AuditLog log = AuditLog.open(config(directory))) {
+      List<CompletableFuture<Long>> finished = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        finished.add(log.append(finished("q" + i)));
+      }
+      for (CompletableFuture<Long> future : finished) {
+        future.get();
+      }
+      // Records nobody waits for are synced together, within a fraction of a second.
+      assertThat(log.syncs()).isLessThan(10);
+      long before = log.syncs();
+      log.appendDurably(started("q-durable", "max"));
+      assertThat(log.syncs()).isEqualTo(before + 1);
+    }
+    assertThat(records(directory)).hasSize(202);
+  }
+
+  @Test
   void rotatesBySizeChainingEachFileToTheOneBefore() throws Exception {
     try (AuditLog log = AuditLog.open(config(directory).withRotation(2_000, Duration.ofHours(24)))) {
       for (int i = 0; i < 40; i++) {

@@ -197,7 +197,7 @@ class ConfigLoaderTest {
 
     assertThatThrownBy(() -> parse(yaml)).hasMessage("""
         Invalid configuration test.yaml:
-          - extra: unknown key (expected one of listeners, auth, engine, warehouses, schema, users, policies)
+          - extra: unknown key (expected one of listeners, auth, engine, warehouses, schema, users, policies, audit)
           - listeners.flight: unknown key (expected one of http)
           - listeners.http.prot: unknown key (expected one of host, port, tls)
           - warehouses.dw.pool: unknown key (expected one of dialect, pool_size, pushdown, duckdb)

@@ -1,6 +1,9 @@
 package dev.sluice.gateway.testing;
 
 import dev.sluice.gateway.GatewayServer;
+import dev.sluice.gateway.audit.AuditReader;
+import dev.sluice.gateway.audit.QueryLogTable;
+import dev.sluice.gateway.catalog.VirtualCatalog;
 import dev.sluice.gateway.config.AuthConfig;
 import dev.sluice.gateway.config.ConfigLoader;
 import dev.sluice.gateway.config.EngineConfig;
@@ -15,6 +18,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -63,6 +67,15 @@ public final class TestingGateway {
    */
   public static GatewayConfig withTemporaryAudit(GatewayConfig config) {
     return config.withAudit(config.audit().withDirectory(temporaryAuditDirectory()));
+  }
+
+  /**
+   * {@code catalog} with the audit log's table, as the gateway serves it: the demo policies grant
+   * {@code audit.query_log}, and a catalog without it rejects them.
+   */
+  public static VirtualCatalog withAuditTable(VirtualCatalog catalog) {
+    return catalog.withGatewayTables(
+        List.of(QueryLogTable.gatewayTable(new AuditReader(temporaryAuditDirectory()))));
   }
 
   public static Path temporaryAuditDirectory() {
