@@ -6,23 +6,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.gateway.ErrorCode;
 import dev.sluice.gateway.GatewayException;
 import dev.sluice.gateway.engine.AccessSummary;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.PriorityQueue;
 
 /**
  * Reads the audit log as queries ({@link QueryLogEntry}): each started record joined with its
  * finished record, each rejected record alone. It reads files while the gateway appends to them
  * (only complete lines count) and skips records it cannot parse: checking the log's integrity is
- * {@link AuditVerifier}'s job. Files wholly before {@code since} are not read.
+ * {@link AuditVerifier}'s job. Files wholly before {@code since} are not read, and files are read
+ * a line at a time: memory holds only queries waiting for their finished record.
  */
 public final class AuditReader {
   private final Path directory;
@@ -38,72 +41,49 @@ public final class AuditReader {
   /** The queries {@code query} matches, newest first, at most {@code query.limit()}. */
   public List<QueryLogEntry> search(AuditQuery query) {
     requireNonNull(query, "query is null");
-    List<QueryLogEntry> matching = new ArrayList<>();
-    for (QueryLogEntry entry : entries(query.since(), query.until(), query.user())) {
-      if (query.matches(entry)) {
-        matching.add(entry);
+    // Keeps the newest matches only: a search over a long log holds at most limit of them.
+    PriorityQueue<QueryLogEntry> newest = new PriorityQueue<>(Comparator.comparingLong(QueryLogEntry::seq));
+    try (AuditEntries entries = open(query.since(), query.until(), query.user())) {
+      while (entries.hasNext()) {
+        QueryLogEntry entry = entries.next();
+        if (query.matches(entry)) {
+          newest.add(entry);
+          if (newest.size() > query.limit()) {
+            newest.poll();
+          }
+        }
       }
     }
-    Collections.reverse(matching);
-    return List.copyOf(matching.subList(0, Math.min(query.limit(), matching.size())));
+    List<QueryLogEntry> result = new ArrayList<>(newest);
+    result.sort(Comparator.comparingLong(QueryLogEntry::seq).reversed());
+    return List.copyOf(result);
   }
 
   /**
-   * The queries in log order that started (or were rejected) at or after {@code since} and before
-   * {@code until}, by {@code user} when given.
+   * The queries that started (or were rejected) at or after {@code since} and before {@code
+   * until}, by {@code user} when given, in the order of their started or rejected records.
    */
   public List<QueryLogEntry> entries(Optional<Instant> since, Optional<Instant> until, Optional<String> user) {
+    List<QueryLogEntry> entries = new ArrayList<>();
+    try (AuditEntries all = open(since, until, user)) {
+      all.forEachRemaining(entries::add);
+    }
+    entries.sort(Comparator.comparingLong(QueryLogEntry::seq));
+    return entries;
+  }
+
+  /**
+   * The same queries, read as they are iterated: each as soon as its finished record is read (so
+   * not in start order), queries without one at the end. Close it when done.
+   */
+  AuditEntries open(Optional<Instant> since, Optional<Instant> until, Optional<String> user) {
     List<Path> files;
     try {
       files = AuditFiles.list(directory);
     } catch (IOException e) {
       throw new GatewayException(ErrorCode.INTERNAL_ERROR, "Cannot list the audit log in " + directory, e);
     }
-    Map<String, Builder> running = new HashMap<>();
-    List<Builder> ordered = new ArrayList<>();
-    for (Path file : files.subList(firstFile(files, since), files.size())) {
-      List<byte[]> lines;
-      try {
-        lines = AuditFiles.lines(file).lines();
-      } catch (IOException e) {
-        // Removed by retention while we listed it: its queries are gone from the log.
-        continue;
-      }
-      for (byte[] line : lines) {
-        JsonNode record = parse(line);
-        if (record == null) {
-          continue;
-        }
-        String type = record.path("type").asText();
-        if (type.equals(QueryFinished.TYPE)) {
-          Builder builder = running.remove(record.path("query_id").asText());
-          if (builder != null) {
-            builder.finished = record;
-          }
-          continue;
-        }
-        if (!type.equals(QueryStarted.TYPE) && !type.equals(QueryRejected.TYPE)) {
-          continue;
-        }
-        Optional<Instant> time = time(record);
-        if (time.isEmpty()
-            || since.map(s -> time.get().isBefore(s)).orElse(false)
-            || until.map(u -> !time.get().isBefore(u)).orElse(false)
-            || user.map(u -> !u.equalsIgnoreCase(record.path("user").asText())).orElse(false)) {
-          continue;
-        }
-        Builder builder = new Builder(record, time.get());
-        ordered.add(builder);
-        if (type.equals(QueryStarted.TYPE)) {
-          running.put(record.path("query_id").asText(), builder);
-        }
-      }
-    }
-    List<QueryLogEntry> entries = new ArrayList<>(ordered.size());
-    for (Builder builder : ordered) {
-      entries.add(builder.build());
-    }
-    return entries;
+    return new AuditEntries(files.subList(firstFile(files, since), files.size()), since, until, user);
   }
 
   /**
@@ -124,9 +104,9 @@ public final class AuditReader {
   }
 
   private static Optional<Instant> firstRecordTime(Path file) {
-    try (var in = java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String first = in.readLine();
-      JsonNode record = first == null ? null : parse(first.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      JsonNode record = first == null ? null : parse(first.getBytes(StandardCharsets.UTF_8));
       return record == null ? Optional.empty() : time(record);
     } catch (IOException e) {
       return Optional.empty();
@@ -151,7 +131,7 @@ public final class AuditReader {
   }
 
   /** A started or rejected record, and the finished record once it is read. */
-  private static final class Builder {
+  static final class Builder {
     final JsonNode record;
     final Instant time;
     JsonNode finished;

@@ -11,10 +11,12 @@ import dev.sluice.gateway.engine.AccessSummary;
 import dev.sluice.gateway.engine.QueryAudit;
 import dev.sluice.gateway.engine.QueryContext;
 import dev.sluice.gateway.engine.QueryPlan;
+import dev.sluice.policies.Mask;
 import dev.sluice.policies.PolicySet;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -59,8 +61,11 @@ public final class AuditTrail implements QueryAudit, LoginAudit {
     requireNonNull(queryId, "queryId is null");
     Set<String> salts = salts();
     List<QueryStarted.PushdownSql> pushdowns = new ArrayList<>();
-    for (QueryPlan.Pushdown pushdown : plan.pushdowns()) {
-      pushdowns.add(new QueryStarted.PushdownSql(pushdown.warehouse(), sqlText(pushdown.sql(), salts)));
+    // EXPLAIN shows the pushdown SQL but sends none: the record lists only what warehouses receive.
+    if (!(plan.execution() instanceof QueryPlan.Explain)) {
+      for (QueryPlan.Pushdown pushdown : plan.pushdowns()) {
+        pushdowns.add(new QueryStarted.PushdownSql(pushdown.warehouse(), sqlText(pushdown.sql(), salts)));
+      }
     }
     QueryStarted record = new QueryStarted(
         queryId,
@@ -84,7 +89,7 @@ public final class AuditTrail implements QueryAudit, LoginAudit {
           || failure.code().category() == ErrorCode.Category.WAREHOUSE;
       write(new QueryRejected(
           UUID.randomUUID().toString(),
-          stage.name().toLowerCase(java.util.Locale.ROOT),
+          stage.name().toLowerCase(Locale.ROOT),
           Caller.of(context),
           Optional.empty(),
           sqlText(sql, Set.of()),
@@ -164,7 +169,7 @@ public final class AuditTrail implements QueryAudit, LoginAudit {
       for (PolicySet.TableGrant grant : role.tables().values()) {
         for (PolicySet.ColumnRule rule : grant.columns().values()) {
           if (rule instanceof PolicySet.Masked masked
-              && masked.mask() instanceof dev.sluice.policies.Mask.Hash hash
+              && masked.mask() instanceof Mask.Hash hash
               && hash.salt().isPresent()
               && !hash.salt().get().isEmpty()) {
             salts.add(hash.salt().get());

@@ -8,12 +8,12 @@ import dev.sluice.gateway.ErrorCode;
 import dev.sluice.gateway.GatewayException;
 import dev.sluice.gateway.catalog.GatewayTable;
 import dev.sluice.gateway.engine.AccessSummary;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.calcite.DataContext;
+import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
-import org.apache.calcite.linq4j.Linq4j;
+import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexNode;
@@ -99,14 +99,43 @@ public final class QueryLogTable extends AbstractTable implements FilterableTabl
     return builder.build();
   }
 
+  /** Rows stream from the files as they are read; a query appears once its finished record is read. */
   @Override
   public Enumerable<Object[]> scan(DataContext root, List<RexNode> filters) {
     QueryLogFilters pushed = QueryLogFilters.of(filters, root);
-    List<Object[]> rows = new ArrayList<>();
-    for (QueryLogEntry entry : reader.entries(pushed.since(), pushed.until(), pushed.user())) {
-      rows.add(row(entry));
-    }
-    return Linq4j.asEnumerable(rows);
+    return new AbstractEnumerable<>() {
+      @Override
+      public Enumerator<Object[]> enumerator() {
+        AuditEntries entries = reader.open(pushed.since(), pushed.until(), pushed.user());
+        return new Enumerator<>() {
+          private Object[] current;
+
+          @Override
+          public Object[] current() {
+            return current;
+          }
+
+          @Override
+          public boolean moveNext() {
+            if (!entries.hasNext()) {
+              return false;
+            }
+            current = row(entries.next());
+            return true;
+          }
+
+          @Override
+          public void reset() {
+            throw new UnsupportedOperationException("audit.query_log is read once per scan");
+          }
+
+          @Override
+          public void close() {
+            entries.close();
+          }
+        };
+      }
+    };
   }
 
   static Object[] row(QueryLogEntry entry) {

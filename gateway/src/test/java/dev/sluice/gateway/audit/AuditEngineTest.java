@@ -215,6 +215,16 @@ class AuditEngineTest {
     assertThat(finished.path("error").path("sql_state").asText()).isEqualTo("53000");
   }
 
+  @Test
+  void anExplainRecordsWhatItWouldReadButNoPushdownSent() throws Exception {
+    QueryContext context = http(MAX);
+    String queryId = drain(context, audited.engine.prepare(context,
+        "EXPLAIN PLAN FOR SELECT email FROM cdp.customers WHERE customer_id = 1"), List.of());
+    JsonNode started = awaitRecord(audited.directory(), type("started", queryId));
+    assertThat(AuditJson.texts(started, "columns")).containsExactly("cdp.customers.customer_id", "cdp.customers.email");
+    assertThat(started.path("pushdowns")).isEmpty();
+  }
+
   private static String drain(QueryContext context, QueryPlan plan, List<Object> parameters) {
     try (QueryCursor cursor = audited.engine.execute(context, plan, parameters, Optional.empty())) {
       while (!cursor.done()) {

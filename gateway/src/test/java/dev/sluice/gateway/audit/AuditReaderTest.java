@@ -71,6 +71,26 @@ class AuditReaderTest {
   }
 
   @Test
+  void streamsEachQueryOnceItsOutcomeIsReadHoldingOnlyThoseStillWaiting() throws Exception {
+    try (AuditLog log = AuditLog.open(config(directory))) {
+      log.appendDurably(started("long", "max"));
+      log.appendDurably(started("short", "max"));
+      log.appendDurably(finished("short"));
+      log.appendDurably(started("crashed", "max"));
+      log.appendDurably(finished("long"));
+    }
+    Files.writeString(AuditTesting.files(directory).get(0), "{\"seq\":7,\"type\":\"sta", java.nio.file.StandardOpenOption.APPEND);
+    List<String> order = new java.util.ArrayList<>();
+    try (AuditEntries entries = new AuditReader(directory).open(Optional.empty(), Optional.empty(), Optional.empty())) {
+      entries.forEachRemaining(entry -> order.add(entry.queryId() + ":" + entry.status()));
+    }
+    assertThat(order).containsExactly("short:ok", "long:ok", "crashed:started");
+    // Searches come newest first, and keep only as many as asked.
+    assertThat(new AuditReader(directory).search(AuditQuery.recent().withLimit(2)))
+        .extracting(QueryLogEntry::queryId).containsExactly("crashed", "short");
+  }
+
+  @Test
   void takesUserAndTimeRangeFromTheConditionsOnTheTable() {
     RexNode user = REX.makeCall(SqlStdOperatorTable.EQUALS, column(QueryLogTable.Column.USER_NAME), REX.makeLiteral("max"));
     RexNode since = REX.makeCall(SqlStdOperatorTable.GREATER_THAN_OR_EQUAL, column(QueryLogTable.Column.STARTED_AT),
