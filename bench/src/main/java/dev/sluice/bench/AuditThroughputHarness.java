@@ -122,6 +122,7 @@ public final class AuditThroughputHarness {
       Thread.sleep(warmupSeconds * 1000L);
       long recordsBefore = server.auditLog().map(AuditLog::recordsWritten).orElse(0L);
       long syncsBefore = server.auditLog().map(AuditLog::syncs).orElse(0L);
+      long syncNanosBefore = server.auditLog().map(log -> log.syncedWriteTime().toNanos()).orElse(0L);
       measuring.set(true);
       long started = System.nanoTime();
       Thread.sleep(seconds * 1000L);
@@ -129,13 +130,14 @@ public final class AuditThroughputHarness {
       double elapsed = (System.nanoTime() - started) / 1e9;
       long records = server.auditLog().map(AuditLog::recordsWritten).orElse(0L) - recordsBefore;
       long syncs = server.auditLog().map(AuditLog::syncs).orElse(0L) - syncsBefore;
+      long syncNanos = server.auditLog().map(log -> log.syncedWriteTime().toNanos()).orElse(0L) - syncNanosBefore;
       stop.set(true);
       done.await();
       double qps = queries.get() / elapsed;
       System.out.printf("round %d, audit %-14s %8.0f q/s%s%s%n", round,
           audit ? (fsync ? "on (fsync):" : "on (no fsync):") : "off:", qps,
-          audit ? String.format(", %d records, %d fsyncs (%.1f records per fsync)", records, syncs,
-              syncs == 0 ? 0.0 : (double) records / syncs) : "",
+          audit ? String.format(", %d records, %d fsyncs (%.1f records and %.2f ms each)", records, syncs,
+              syncs == 0 ? 0.0 : (double) records / syncs, syncs == 0 ? 0.0 : syncNanos / 1e6 / syncs) : "",
           failures.get() > 0 ? ", " + failures.get() + " clients failed" : "");
       return qps;
     }

@@ -105,7 +105,8 @@ final class AuditEntries implements Iterator<QueryLogEntry>, AutoCloseable {
       }
       try {
         int b;
-        while ((b = in.read()) >= 0) {
+        // A zero byte starts the space the writer made ahead of its records: the file ends there.
+        while ((b = in.read()) > 0) {
           if (b == '\n') {
             return line.toByteArray();
           }

@@ -32,12 +32,18 @@ import java.util.Optional;
  *
  * <p>The in-memory chain state (last sequence number and hash, file length) only ever describes
  * durable records, so after a failed write the file is cut back to them and the chain goes on.
+ *
+ * <p>The file being written is extended with zeros a few megabytes ahead of its records, so that
+ * syncing a batch only flushes data: appending would change the file's size, which costs a file
+ * system journal commit on every sync. The zeros are cut off at rotation, at close and, after a
+ * crash, at the next start; readers stop at the first zero byte (records never contain one).
  */
 final class AuditFileWriter {
   private final Path directory;
   private final AuditConfig config;
   private final ChainHash chain;
   private final Clock clock;
+  private static final int PREALLOCATION = 4 * 1024 * 1024;
 
   private FileChannel lockChannel;
   private FileLock lock;
@@ -46,6 +52,10 @@ final class AuditFileWriter {
   private Object fileKey;
   private long fileNumber;
   private long size;
+  // Bytes of the current file written with zeros ahead of its records (at least size).
+  private long allocated;
+  // False once preallocating failed for lack of room: not tried again until the next file.
+  private boolean preallocating;
   private Instant openedAt;
   private long lastSeq;
   private String lastHash = ChainHash.GENESIS;
@@ -75,6 +85,7 @@ final class AuditFileWriter {
     List<Path> files = AuditFiles.list(directory);
     if (!files.isEmpty()) {
       Path newest = files.get(files.size() - 1);
+      AuditFiles.trimPadding(newest);
       AuditFiles.Tail tail = AuditFiles.tail(newest);
       if (tail.lastLine() == null) {
         throw new IOException(newest + " holds no complete record; check it with: sluice audit verify " + directory);
@@ -100,6 +111,41 @@ final class AuditFileWriter {
       applyRetention();
     }
     return append(events, sync);
+  }
+
+  /**
+   * Writes zeros from the end of the file to past {@code needed}, and syncs them with the file's
+   * new size: records written there later change no metadata. Without fsync there is no point.
+   * Only an optimization: when the disk has no room for it, records are simply appended (and
+   * fail when there is no room for them either).
+   */
+  private void preallocate(long needed) throws IOException {
+    long target = Math.max(needed, allocated) + PREALLOCATION;
+    ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
+    long position = Math.max(allocated, size);
+    try {
+      while (position < target) {
+        zeros.clear().limit((int) Math.min(zeros.capacity(), target - position));
+        while (zeros.hasRemaining()) {
+          position += channel.write(zeros, position);
+        }
+      }
+      channel.force(true);
+      allocated = target;
+    } catch (IOException e) {
+      channel.truncate(Math.max(allocated, size));
+      preallocating = false;
+    }
+  }
+
+  /** Cuts the zeros ahead of the records off the current file and syncs it (rotation, close). */
+  private void trimCurrent() throws IOException {
+    if (channel != null && allocated > size) {
+      channel.truncate(size);
+      channel.force(true);
+      allocated = size;
+      unsynced = false;
+    }
   }
 
   /** Whether records were written since the last sync. */
@@ -129,11 +175,16 @@ final class AuditFileWriter {
       buffer.write('\n');
       seqs[i] = seq;
     }
+    if (config.fsync() && preallocating && size + buffer.size() > allocated) {
+      preallocate(size + buffer.size());
+    }
     ByteBuffer bytes = ByteBuffer.wrap(buffer.toByteArray());
+    long position = size;
     while (bytes.hasRemaining()) {
-      channel.write(bytes);
+      position += channel.write(bytes, position);
     }
     size += buffer.size();
+    allocated = Math.max(allocated, size);
     unsynced = config.fsync();
     if (sync) {
       sync();
@@ -151,10 +202,12 @@ final class AuditFileWriter {
     closeChannel();
     unsynced = false;
     if (current != null && fileKey != null && isOurs(current)) {
+      // Also cuts off the zeros made ahead of the records.
       try (FileChannel file = FileChannel.open(current, StandardOpenOption.WRITE)) {
         file.truncate(size);
         file.force(true);
       }
+      allocated = size;
     }
     startFile(AuditJson.MAPPER.createObjectNode().put("reason", "recovery").put("failure", failure));
   }
@@ -167,6 +220,7 @@ final class AuditFileWriter {
   void close() {
     try {
       sync();
+      trimCurrent();
     } catch (IOException e) {
       // Closing after a failure: what could be synced already was.
     }
@@ -189,6 +243,10 @@ final class AuditFileWriter {
    * name only once that record is durable, so every log file starts with one.
    */
   private void startFile(ObjectNode details) throws IOException {
+    // The new file's first record vouches for the last record of this one: this one must be
+    // durable, and finished, first.
+    sync();
+    trimCurrent();
     long number = fileNumber + 1;
     Path target = directory.resolve(AuditFiles.name(number));
     Path temporary = directory.resolve(AuditFiles.name(number) + AuditFiles.TEMP_SUFFIX);
@@ -209,14 +267,14 @@ final class AuditFileWriter {
       Files.deleteIfExists(temporary);
       throw e;
     }
-    // The new file's first record vouches for the last record of this one, which must be durable first.
-    sync();
     closeChannel();
     channel = created;
     current = target;
     fileKey = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
     fileNumber = number;
     size = line.length + 1L;
+    allocated = size;
+    preallocating = true;
     openedAt = clock.instant();
     lastSeq++;
     lastHash = chain.hash(line);

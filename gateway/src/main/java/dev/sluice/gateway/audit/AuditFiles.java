@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 /**
  * The audit directory's layout: files {@code audit-00000001.jsonl}, {@code audit-00000002.jsonl},
  * ... in chain order, each starting with a {@code file} record; a {@code .tmp} file is one being
- * created (never part of the chain); {@code .lock} keeps a second writer out.
+ * created (never part of the chain); {@code .lock} keeps a second writer out. The file being
+ * written may end with zeros (space made ahead of its records): its records end at the first.
  */
 final class AuditFiles {
   static final String LOCK = ".lock";
@@ -61,7 +62,7 @@ final class AuditFiles {
 
   static Tail tail(Path file) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = channel.size();
+      long size = dataEnd(channel);
       long lastNewline = previousNewline(channel, size);
       if (lastNewline < 0) {
         return new Tail(null, size, 0);
@@ -70,6 +71,54 @@ final class AuditFiles {
       ByteBuffer line = ByteBuffer.allocate(Math.toIntExact(lastNewline - start));
       readFully(channel, line, start);
       return new Tail(line.array(), size - lastNewline - 1, lastNewline + 1);
+    }
+  }
+
+  /**
+   * Where the records of a file end: its size, or the first of the zero bytes the writer puts
+   * ahead of its records (the zeros run to the end of the file).
+   */
+  private static long dataEnd(FileChannel channel) throws IOException {
+    long size = channel.size();
+    ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+    long position = size;
+    while (position > 0) {
+      int length = (int) Math.min(chunk.capacity(), position);
+      position -= length;
+      chunk.clear().limit(length);
+      readFully(channel, chunk, position);
+      byte[] bytes = chunk.array();
+      for (int i = length - 1; i >= 0; i--) {
+        if (bytes[i] != 0) {
+          return position + i + 1;
+        }
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * Cuts a file at its first zero byte: what a writer that crashed left of the space it had
+   * zeroed ahead of its records. Anything after the first zero was never synced, so never
+   * acknowledged.
+   */
+  static void trimPadding(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+      long position = 0;
+      long size = channel.size();
+      while (position < size) {
+        chunk.clear().limit((int) Math.min(chunk.capacity(), size - position));
+        readFully(channel, chunk, position);
+        for (int i = 0; i < chunk.limit(); i++) {
+          if (chunk.get(i) == 0) {
+            channel.truncate(position + i);
+            channel.force(true);
+            return;
+          }
+        }
+        position += chunk.limit();
+      }
     }
   }
 
@@ -111,12 +160,17 @@ final class AuditFiles {
     byte[] content = Files.readAllBytes(file);
     List<byte[]> lines = new ArrayList<>();
     int start = 0;
-    for (int i = 0; i < content.length; i++) {
+    int end = 0;
+    // The records end at the first zero byte, if the file is being written (or its writer crashed).
+    while (end < content.length && content[end] != 0) {
+      end++;
+    }
+    for (int i = 0; i < end; i++) {
       if (content[i] == '\n') {
         lines.add(Arrays.copyOfRange(content, start, i));
         start = i + 1;
       }
     }
-    return new Lines(lines, Arrays.copyOfRange(content, start, content.length));
+    return new Lines(lines, Arrays.copyOfRange(content, start, end));
   }
 }

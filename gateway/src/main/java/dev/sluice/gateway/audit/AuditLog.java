@@ -50,6 +50,7 @@ public final class AuditLog implements AutoCloseable {
   private final AtomicLong recordsWritten = new AtomicLong();
   private final AtomicLong batchesWritten = new AtomicLong();
   private final AtomicLong syncs = new AtomicLong();
+  private final AtomicLong writeNanos = new AtomicLong();
   private long lastSync = System.nanoTime();
 
   private AuditLog(AuditConfig config, AuditFileWriter files) {
@@ -219,10 +220,12 @@ public final class AuditLog implements AutoCloseable {
     }
     long[] seqs;
     try {
+      long started = System.nanoTime();
       seqs = files.write(events, sync);
       if (sync && config.fsync()) {
         lastSync = System.nanoTime();
         syncs.incrementAndGet();
+        writeNanos.addAndGet(lastSync - started);
       }
     } catch (IOException | RuntimeException e) {
       failure = "audit log write failed: " + e.getMessage();
@@ -253,6 +256,11 @@ public final class AuditLog implements AutoCloseable {
   /** Syncs to disk it took (none without fsync); a batch with no write-ahead record needs none. */
   public long syncs() {
     return syncs.get();
+  }
+
+  /** Time spent writing and syncing batches that were synced: divided by {@link #syncs()}, the fsync latency. */
+  public java.time.Duration syncedWriteTime() {
+    return java.time.Duration.ofNanos(writeNanos.get());
   }
 
   /** Syncs records nobody waited for once the log is idle. */

@@ -94,6 +94,10 @@ public final class AuditTail {
       byte[] bytes = buffer.array();
       int start = 0;
       for (int i = 0; i < buffer.position(); i++) {
+        if (bytes[i] == 0) {
+          // The space the writer made ahead of its records: nothing more yet.
+          break;
+        }
         if (bytes[i] == '\n') {
           lines.add(new String(bytes, start, i - start, StandardCharsets.UTF_8));
           start = i + 1;

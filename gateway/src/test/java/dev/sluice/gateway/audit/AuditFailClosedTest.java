@@ -92,7 +92,9 @@ class AuditFailClosedTest {
       Path directory = mount.resolve("audit");
       try (AuditedEngine audited = new AuditedEngine(AuditTesting.config(directory), Duration.ofSeconds(30))) {
         QueryPlan plan = audited.engine.prepare(MAX, SQL);
-        run(audited, plan);
+        String first = run(audited, plan);
+        // The writer is idle once the finished record is written: the disk is filled after that.
+        AuditTesting.awaitRecord(directory, AuditTesting.type("finished", first));
 
         Path filler = mount.resolve("filler");
         fill(filler);

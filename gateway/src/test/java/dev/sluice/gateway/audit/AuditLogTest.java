@@ -226,6 +226,58 @@ class AuditLogTest {
   }
 
   @Test
+  void theFileBeingWrittenHasRoomAheadThatReadersIgnoreAndCloseRemoves() throws Exception {
+    Path file;
+    try (AuditLog log = AuditLog.open(config(directory))) {
+      log.appendDurably(started("q1", "max"));
+      log.appendDurably(finished("q1"));
+      file = AuditTesting.files(directory).get(0);
+      long records = String.join("\n", Files.readAllLines(file)).replace("\u0000", "").length();
+      assertThat(Files.size(file)).isGreaterThan(1_000_000).isGreaterThan(records);
+      AuditVerifier.Report live = new AuditVerifier(Optional.empty()).verify(directory);
+      assertThat(live.intact()).isTrue();
+      assertThat(live.tornFinalLine()).isEmpty();
+      assertThat(live.records()).isEqualTo(3);
+      assertThat(new AuditReader(directory).search(AuditQuery.recent())).hasSize(1);
+      assertThat(new AuditTail(directory).last(10)).hasSize(3);
+    }
+    byte[] closed = Files.readAllBytes(file);
+    assertThat(closed[closed.length - 1]).isEqualTo((byte) '\n');
+    assertThat(records(directory)).hasSize(3);
+  }
+
+  @Test
+  void aCrashLeavesRoomAheadThatTheNextStartCutsOff() throws Exception {
+    Path crashed = directory.resolve("crashed");
+    try (AuditLog log = AuditLog.open(config(directory.resolve("live")))) {
+      log.appendDurably(started("q1", "max"));
+      // What SIGKILL leaves: the files as they are while the log is open.
+      Files.createDirectories(crashed);
+      for (Path file : AuditTesting.files(directory.resolve("live"))) {
+        Files.copy(file, crashed.resolve(file.getFileName()));
+      }
+    }
+    Path file = AuditTesting.files(crashed).get(0);
+    long data = Files.readString(file).indexOf('\u0000');
+    // And a line torn by the crash, inside the room ahead.
+    byte[] torn = "{\"seq\":3,\"ti".getBytes(StandardCharsets.UTF_8);
+    try (var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
+      channel.write(java.nio.ByteBuffer.wrap(torn), data);
+    }
+    AuditVerifier.Report report = new AuditVerifier(Optional.empty()).verify(crashed);
+    assertThat(report.intact()).isTrue();
+    assertThat(report.tornFinalLine()).hasValueSatisfying(line -> assertThat(line.bytes()).isEqualTo(torn.length));
+
+    try (AuditLog log = AuditLog.open(config(crashed))) {
+      log.appendDurably(started("q2", "max"));
+    }
+    assertThat(Files.readString(file)).doesNotContain("\u0000").endsWith("{\"seq\":3,\"ti");
+    AuditVerifier.Report restarted = new AuditVerifier(Optional.empty()).verify(crashed);
+    assertThat(restarted.intact()).isTrue();
+    assertThat(restarted.records()).isEqualTo(4);
+  }
+
+  @Test
   void oneDirectoryHasOneWriter() throws Exception {
     try (AuditLog log = AuditLog.open(config(directory))) {
       assertThatThrownBy(() -> AuditLog.open(config(directory)))
