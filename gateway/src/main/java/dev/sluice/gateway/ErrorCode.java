@@ -17,7 +17,10 @@ public enum ErrorCode {
   WAREHOUSE_UNAVAILABLE("08006", Category.WAREHOUSE),
   WAREHOUSE_ERROR("58000", Category.WAREHOUSE),
   CONFIGURATION_ERROR("F0000", Category.INTERNAL),
-  INTERNAL_ERROR("XX000", Category.INTERNAL);
+  INTERNAL_ERROR("XX000", Category.INTERNAL),
+  // Last, because Avatica reports ordinal() + 1 as the vendor code of each error.
+  /** The audit log cannot be written, so nothing may run (fail closed); SQLSTATE 58030 is I/O error. */
+  AUDIT_UNAVAILABLE("58030", Category.INSUFFICIENT_RESOURCES);
 
   /** Who is at fault, which decides how frontends and metrics classify a failure. */
   public enum Category {

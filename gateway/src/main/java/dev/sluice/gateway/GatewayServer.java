@@ -6,6 +6,10 @@ import dev.sluice.dialects.Warehouse;
 import dev.sluice.dialects.duckdb.DuckDbConnectionSettings;
 import dev.sluice.gateway.admission.Admission;
 import dev.sluice.gateway.admission.ProtectedWarehouses;
+import dev.sluice.gateway.audit.AuditLog;
+import dev.sluice.gateway.audit.AuditReader;
+import dev.sluice.gateway.audit.AuditTrail;
+import dev.sluice.gateway.audit.QueryLogTable;
 import dev.sluice.gateway.auth.Authenticator;
 import dev.sluice.gateway.auth.LoginThrottle;
 import dev.sluice.gateway.auth.RequestAuthenticator;
@@ -24,6 +28,7 @@ import dev.sluice.gateway.engine.Protocol;
 import dev.sluice.gateway.engine.QueryEngine;
 import dev.sluice.gateway.metrics.GatewayMetrics;
 import dev.sluice.gateway.metrics.MetricsRoutes;
+import dev.sluice.gateway.metrics.ReadinessCheck;
 import dev.sluice.gateway.metrics.ReadinessMonitor;
 import dev.sluice.gateway.metrics.WarehouseReachability;
 import dev.sluice.gateway.engine.StrictPushdown;
@@ -50,6 +55,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.apache.calcite.avatica.remote.LocalService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,6 +83,8 @@ public final class GatewayServer implements AutoCloseable {
   private ReadinessMonitor readiness;
   private QueryRoute queryRoute;
   private FlightSqlFrontend flightFrontend;
+  // Opened first and closed last: nothing may run while it cannot record.
+  private volatile AuditLog auditLog;
 
   public GatewayServer(GatewayConfig config) {
     this(config, VariableResolver.environment());
@@ -97,14 +105,20 @@ public final class GatewayServer implements AutoCloseable {
       for (WarehouseConfig warehouse : config.warehouses()) {
         warehouses.add(ProtectedWarehouses.open(warehouse, Optional.of(metrics.poolMetrics())));
       }
-      VirtualCatalog catalog = VirtualCatalog.build(config.schema(), warehouses);
+      VirtualCatalog catalog = VirtualCatalog.build(config.schema(), warehouses)
+          .withGatewayTables(List.of(QueryLogTable.gatewayTable(new AuditReader(config.audit().directory()))));
       policySource = new PolicySource(config.policies(), variables);
       Governance governance = new Governance(catalog, policySource.load());
       policySource.watch(governance);
       admission = new Admission(config.limits(), config.warehouses(), config.engine(), metrics);
       metrics.watch(admission);
+      // Before anything can run a query; after the configuration proved usable, so that a
+      // gateway that cannot start leaves no audit directory behind.
+      auditLog = AuditLog.open(config.audit());
+      AuditTrail auditTrail = new AuditTrail(auditLog, config.audit().redactLiterals(), governance::policies);
       engine = new QueryEngine(
-          catalog, governance, config.engine(), StrictPushdown.of(config.warehouses()), admission, metrics);
+          catalog, governance, config.engine(), StrictPushdown.of(config.warehouses()), admission, metrics,
+          auditTrail);
       engine.start();
       meta = new GatewayMeta(engine);
       GatewayMeta avaticaMeta = meta;
@@ -115,7 +129,7 @@ public final class GatewayServer implements AutoCloseable {
       });
       reaper.scheduleWithFixedDelay(
           () -> avaticaMeta.closeIdle(ABANDONED_CURSOR, ABANDONED_CONNECTION), 30, 30, TimeUnit.SECONDS);
-      RequestAuthenticator authenticator = requestAuthenticator();
+      RequestAuthenticator authenticator = requestAuthenticator(auditTrail);
       AvaticaRoute avatica = new AvaticaRoute(
           authenticator, new LocalService(meta), bytes -> metrics.bytesStreamed(Protocol.AVATICA, bytes));
       List<HttpEndpoint> endpoints = new ArrayList<>();
@@ -154,7 +168,23 @@ public final class GatewayServer implements AutoCloseable {
   private List<HttpEndpoint> metricsRoutes(RequestAuthenticator authenticator) {
     readiness = new ReadinessMonitor(config.metrics().readinessInterval());
     warehouses.forEach(warehouse -> readiness.add(new WarehouseReachability(warehouse)));
-    // The audit log adds its "writable" check here once it exists: readiness.add(check).
+    AuditLog audit = auditLog;
+    readiness.add(new ReadinessCheck() {
+      @Override
+      public String name() {
+        return "audit";
+      }
+
+      @Override
+      public Status current() {
+        if (!audit.enabled()) {
+          return Status.ready("audit log disabled");
+        }
+        return audit.writable()
+            ? Status.ready("writable: " + audit.directory())
+            : Status.notReady("cannot write " + audit.directory() + ": queries are refused");
+      }
+    });
     readiness.start();
     return new MetricsRoutes(
             metrics, readiness, new HttpAuthentication(authenticator), config.metrics().requiredRole())
@@ -170,12 +200,29 @@ public final class GatewayServer implements AutoCloseable {
         .orElse(endpoints);
   }
 
-  private RequestAuthenticator requestAuthenticator() {
+  private RequestAuthenticator requestAuthenticator(AuditTrail auditTrail) {
     AuthConfig auth = config.auth();
     return new RequestAuthenticator(
         new Authenticator(config.users()),
         new TokenStore(auth.tokenTtl(), auth.maxTokens()),
-        new LoginThrottle(auth.maxFailedLogins(), auth.failedLoginWindow(), auth.lockout()));
+        new LoginThrottle(auth.maxFailedLogins(), auth.failedLoginWindow(), auth.lockout()),
+        auditTrail);
+  }
+
+  /** The audit log, while the server runs (for readiness, metrics and benchmarks). */
+  public Optional<AuditLog> auditLog() {
+    return Optional.ofNullable(auditLog);
+  }
+
+  /**
+   * Whether the audit log can record queries, for {@code /readyz}: while it cannot, every query
+   * is refused, so the gateway is not ready. False before start and after close.
+   */
+  public BooleanSupplier auditReadiness() {
+    return () -> {
+      AuditLog log = auditLog;
+      return log != null && log.writable();
+    };
   }
 
   /** The port the HTTP listener (Avatica) is bound to; differs from the configured one when that was 0. */
@@ -268,5 +315,9 @@ public final class GatewayServer implements AutoCloseable {
       }
     }
     warehouses.clear();
+    if (auditLog != null) {
+      auditLog.close();
+      auditLog = null;
+    }
   }
 }

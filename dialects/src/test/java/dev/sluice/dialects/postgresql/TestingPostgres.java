@@ -61,6 +61,13 @@ public final class TestingPostgres {
         .start();
   }
 
+  /** A server with extra settings of postgresql.conf, such as {@code log_statement}. */
+  public static EmbeddedPostgres start(java.util.Map<String, String> serverConfig) throws IOException {
+    EmbeddedPostgres.Builder builder = builder();
+    serverConfig.forEach(builder::setServerConfig);
+    return builder.start();
+  }
+
   private static EmbeddedPostgres.Builder builder() {
     EmbeddedPostgres.Builder builder =
         EmbeddedPostgres.builder()

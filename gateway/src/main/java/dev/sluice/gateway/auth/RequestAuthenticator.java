@@ -29,11 +29,19 @@ public final class RequestAuthenticator {
   private final Authenticator authenticator;
   private final TokenStore tokens;
   private final LoginThrottle throttle;
+  private final LoginAudit audit;
 
   public RequestAuthenticator(Authenticator authenticator, TokenStore tokens, LoginThrottle throttle) {
+    this(authenticator, tokens, throttle, LoginAudit.NONE);
+  }
+
+  /** {@code audit} hears of every refused login (not of requests that simply sent no credentials yet). */
+  public RequestAuthenticator(
+      Authenticator authenticator, TokenStore tokens, LoginThrottle throttle, LoginAudit audit) {
     this.authenticator = requireNonNull(authenticator, "authenticator is null");
     this.tokens = requireNonNull(tokens, "tokens is null");
     this.throttle = requireNonNull(throttle, "throttle is null");
+    this.audit = requireNonNull(audit, "audit is null");
   }
 
   /**
@@ -122,10 +130,12 @@ public final class RequestAuthenticator {
     Optional<Duration> lockedOutFor = throttle.lockedOutFor(user, client);
     if (lockedOutFor.isPresent()) {
       long seconds = Math.max(1, (lockedOutFor.get().toMillis() + 999) / 1000);
-      throw new GatewayException(
+      GatewayException refused = new GatewayException(
           ErrorCode.AUTHENTICATION_FAILED,
           "Authentication refused: too many failed attempts; retry in " + seconds + " s",
           Duration.ofSeconds(seconds));
+      audit.refused(user, user.filter(authenticator::hasUser).isPresent(), client, refused);
+      throw refused;
     }
   }
 
@@ -138,7 +148,9 @@ public final class RequestAuthenticator {
     } else {
       log.debug("Failed login from {}", client.getHostAddress());
     }
-    return new GatewayException(ErrorCode.AUTHENTICATION_FAILED, message);
+    GatewayException failure = new GatewayException(ErrorCode.AUTHENTICATION_FAILED, message);
+    audit.refused(user, user.filter(authenticator::hasUser).isPresent(), client, failure);
+    return failure;
   }
 
   private static boolean isBearer(String header) {

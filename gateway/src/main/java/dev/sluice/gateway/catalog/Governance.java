@@ -6,6 +6,7 @@ import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import dev.sluice.gateway.ErrorCode;
 import dev.sluice.gateway.GatewayException;
+import dev.sluice.gateway.config.TableKind;
 import dev.sluice.policies.PolicyResolver;
 import dev.sluice.policies.PolicySet;
 import dev.sluice.policies.Principal;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -39,6 +41,8 @@ import org.apache.calcite.schema.impl.ViewTable;
  * the policies it was built with, so in-flight queries are unaffected by a reload.
  */
 public final class Governance {
+  /** What a gateway table names as its warehouse: it has none, the gateway serves it. */
+  static final String GATEWAY = "(gateway)";
   private static final Pattern ATTRIBUTE = Pattern.compile("\\$\\{user\\.([A-Za-z_][A-Za-z0-9_]*)}");
 
   private final VirtualCatalog catalog;
@@ -84,15 +88,28 @@ public final class Governance {
 
   private GovernedView build(State current, Principal principal) throws ExecutionException {
     Map<String, TableView> views = current.resolver.resolve(principal, shapes);
+    List<GatewayTable> gatewayTables = grantedGatewayTables(current.resolver.policies(), principal);
     List<String> sqls = new ArrayList<>();
     for (TableView view : views.values()) {
       sqls.add(view.table() + "=" + viewSql(view));
     }
+    // Principals who differ only in a gateway table must not share plans, so it is part of the view.
+    gatewayTables.forEach(table -> sqls.add(table.qualifiedName() + "=granted"));
     String fingerprint = sha256(String.join("\n", sqls));
-    return current.byFingerprint.get(fingerprint, () -> governedView(fingerprint, views));
+    return current.byFingerprint.get(fingerprint, () -> governedView(fingerprint, views, gatewayTables));
   }
 
-  private GovernedView governedView(String fingerprint, Map<String, TableView> views) {
+  /** The gateway's own tables (audit.query_log) that some role of the principal grants. */
+  private List<GatewayTable> grantedGatewayTables(PolicySet policies, Principal principal) {
+    return catalog.gatewayTables().stream()
+        .filter(table -> principal.roles().stream()
+            .flatMap(role -> policies.role(role).stream())
+            .anyMatch(role -> role.tables().keySet().stream().anyMatch(table.qualifiedName()::equalsIgnoreCase)))
+        .toList();
+  }
+
+  private GovernedView governedView(
+      String fingerprint, Map<String, TableView> views, List<GatewayTable> gatewayTables) {
     SchemaPlus root = CalciteSchema.createRootSchema(false, true).plus();
     List<GovernedTable> tables = new ArrayList<>();
     SchemaPlus schema = views.isEmpty() ? null : root.add(catalog.schemaName(), new AbstractSchema());
@@ -118,7 +135,25 @@ public final class Governance {
               List.of(catalog.schemaName(), base.name())));
       tables.add(new GovernedTable(base, rowType, view, sql));
     }
+    for (GatewayTable table : gatewayTables) {
+      SchemaPlus gatewaySchema = root.getSubSchema(table.schema());
+      (gatewaySchema == null ? root.add(table.schema(), new AbstractSchema()) : gatewaySchema)
+          .add(table.name(), table.table());
+      tables.add(governed(table));
+    }
     return new GovernedView(fingerprint, root, tables);
+  }
+
+  /** A gateway table as granted: every column clear, every row. */
+  private GovernedTable governed(GatewayTable table) {
+    RelDataType rowType = table.table().getRowType(catalog.typeFactory());
+    List<TableView.ColumnView> columns = rowType.getFieldNames().stream()
+        .map(name -> new TableView.ColumnView(name, VirtualCatalog.quote(name), Optional.<String>empty()))
+        .toList();
+    VirtualTable base = new VirtualTable(
+        table.schema(), table.name(), TableKind.ENTITY, GATEWAY, rowType,
+        table.primaryKey(), Optional.empty(), "");
+    return new GovernedTable(base, rowType, new TableView(table.name(), columns, Optional.empty(), List.of()), "");
   }
 
   private String viewSql(TableView view) {
@@ -145,12 +180,27 @@ public final class Governance {
     Set<String> attributes = new TreeSet<>();
     policies.roles().values().forEach(role -> role.tables().forEach((tableName, grant) -> {
       String path = "roles." + role.name() + ".tables." + tableName;
+      var gatewayTable = catalog.gatewayTables().stream()
+          .filter(t -> t.qualifiedName().equalsIgnoreCase(tableName))
+          .findFirst();
+      if (gatewayTable.isPresent()) {
+        if (!grant.columns().isEmpty() || !grant.rowFilters().isEmpty()
+            || !(grant.defaultRule() instanceof PolicySet.Allow)) {
+          problems.add(path + ": " + gatewayTable.get().qualifiedName()
+              + " is granted whole: write {} (no default, columns or row_filters)");
+        }
+        return;
+      }
       String bare = tableName.toLowerCase().startsWith(catalog.schemaName().toLowerCase() + ".")
           ? tableName.substring(catalog.schemaName().length() + 1)
           : tableName;
       var table = catalog.tables().stream().filter(t -> t.name().equalsIgnoreCase(bare)).findFirst();
       if (table.isEmpty()) {
-        problems.add(path + ": no such table in schema " + catalog.schemaName());
+        boolean otherSchema = tableName.contains(".") && bare.equals(tableName);
+        problems.add(path + (otherSchema
+            ? ": no such table (tables are " + catalog.schemaName() + ".<table>, or the gateway's own: "
+                + catalog.gatewayTables().stream().map(GatewayTable::qualifiedName).sorted().toList() + ")"
+            : ": no such table in schema " + catalog.schemaName()));
         return;
       }
       for (String column : grant.columns().keySet()) {

@@ -51,18 +51,45 @@ public final class VirtualCatalog {
   private final String schemaName;
   private final Map<String, VirtualTable> tables;
   private final Map<String, Warehouse> warehouses;
+  private final List<GatewayTable> gatewayTables;
 
   private VirtualCatalog(
       JavaTypeFactory typeFactory,
       SchemaPlus physicalRoot,
       String schemaName,
       Map<String, VirtualTable> tables,
-      Map<String, Warehouse> warehouses) {
+      Map<String, Warehouse> warehouses,
+      List<GatewayTable> gatewayTables) {
     this.typeFactory = typeFactory;
     this.physicalRoot = physicalRoot;
     this.schemaName = schemaName;
     this.tables = tables;
     this.warehouses = warehouses;
+    this.gatewayTables = List.copyOf(gatewayTables);
+  }
+
+  /**
+   * This catalog plus tables the gateway serves itself; each must live in a schema of its own,
+   * named like no warehouse and not like the virtual schema.
+   */
+  public VirtualCatalog withGatewayTables(List<GatewayTable> added) {
+    requireNonNull(added, "added is null");
+    for (GatewayTable table : added) {
+      if (table.schema().equalsIgnoreCase(schemaName) || warehouses.containsKey(table.schema())) {
+        throw new GatewayException(
+            ErrorCode.CONFIGURATION_ERROR,
+            "schema '" + table.schema() + "' is reserved for " + table.qualifiedName()
+                + "; rename the virtual schema or warehouse that uses the name");
+      }
+    }
+    List<GatewayTable> all = new ArrayList<>(gatewayTables);
+    all.addAll(added);
+    return new VirtualCatalog(typeFactory, physicalRoot, schemaName, tables, warehouses, all);
+  }
+
+  /** The tables the gateway serves itself, such as {@code audit.query_log}. */
+  public List<GatewayTable> gatewayTables() {
+    return gatewayTables;
   }
 
   /**
@@ -127,7 +154,8 @@ public final class VirtualCatalog {
         physicalRoot,
         config.name(),
         Collections.unmodifiableMap(tables),
-        Collections.unmodifiableMap(warehouses));
+        Collections.unmodifiableMap(warehouses),
+        List.of());
   }
 
   /**
@@ -243,11 +271,16 @@ public final class VirtualCatalog {
    * A root holding only the warehouse schemas, each reading through {@code wrap} of its warehouse's
    * data source. Generated code of a federated plan finds its data sources under the root it is
    * given at execution, so a per-execution root is how its statements get the attribution comment.
+   * The gateway's own tables are there too, where generated code looks them up by name.
    * Nothing here does I/O: JDBC schemas read their tables lazily, and this root is never planned on.
    */
   public SchemaPlus physicalRootWith(UnaryOperator<DataSource> wrap) {
     requireNonNull(wrap, "wrap is null");
     SchemaPlus root = CalciteSchema.createRootSchema(false, false).plus();
+    for (GatewayTable table : gatewayTables) {
+      SchemaPlus schema = root.getSubSchema(table.schema());
+      (schema == null ? root.add(table.schema(), new AbstractSchema()) : schema).add(table.name(), table.table());
+    }
     for (Warehouse warehouse : warehouses.values()) {
       SchemaPlus original = physicalRoot.getSubSchema(warehouse.name());
       if (original == null) {

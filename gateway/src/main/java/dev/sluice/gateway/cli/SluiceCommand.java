@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code sluice} command line: {@code serve} runs the gateway, {@code shell} opens SQLLine on it,
- * {@code check} and {@code discover} help connect a warehouse.
+ * {@code check} and {@code discover} help connect a warehouse, {@code audit} checks and searches
+ * the audit log.
  */
 @Command(
     name = "sluice",
@@ -18,6 +19,7 @@ import picocli.CommandLine.Command;
       ShellCommand.class,
       CheckCommand.class,
       DiscoverCommand.class,
+      AuditCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class SluiceCommand implements Runnable {

@@ -35,7 +35,7 @@ public final class ConfigLoader {
   public static final String DEMO_RESOURCE = "/dev/sluice/gateway/demo/demo.yaml";
 
   private static final List<String> TOP_LEVEL_KEYS =
-      List.of("listeners", "auth", "engine", "warehouses", "schema", "users", "policies", "limits", "metrics");
+      List.of("listeners", "auth", "engine", "warehouses", "schema", "users", "policies", "limits", "metrics", "audit");
 
   // The tree is walked by hand rather than data-bound because binding stops at the first error.
   // Duplicate keys fail the parse: silently keeping the last one would hide a mistake.
@@ -125,7 +125,8 @@ public final class ConfigLoader {
     Set<String> roles = users.stream().flatMap(user -> user.roles().stream()).collect(Collectors.toSet());
     LimitsConfig limits = LimitsBinder.bind(root, roles, reader);
     MetricsConfig metrics = MetricsBinder.bind(root, roles, reader);
-    return schema.map(s -> new GatewayConfig(listeners, auth, engine, warehouses, s, users, policies, limits, metrics));
+    AuditConfig audit = AuditBinder.bind(root, reader);
+    return schema.map(s -> new GatewayConfig(listeners, auth, engine, warehouses, s, users, policies, limits, metrics, audit));
   }
 
   private static String syntaxProblem(JsonProcessingException e) {

@@ -22,7 +22,7 @@ final class ConfigReader {
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");
   // Units are required: a bare number would leave the reader guessing between seconds and millis.
-  private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})\\s*(ms|s|m|h)");
+  private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})\\s*(ms|s|m|h|d)");
 
   /** One entry of a YAML mapping, with the key path of its value. */
   record Entry(String key, String path, JsonNode value) {}
@@ -184,8 +184,17 @@ final class ConfigReader {
     return Optional.empty();
   }
 
-  /** A positive duration written with its unit: {@code 250ms}, {@code 300s}, {@code 5m}, {@code 1h}. */
+  /** A positive duration written with its unit: {@code 250ms}, {@code 300s}, {@code 5m}, {@code 1h}, {@code 90d}. */
   Optional<Duration> duration(JsonNode value, String path) {
+    return duration(value, path, false);
+  }
+
+  /** Like {@link #duration(JsonNode, String)}, but {@code 0ms} is allowed (for "no extra wait"). */
+  Optional<Duration> durationOrZero(JsonNode value, String path) {
+    return duration(value, path, true);
+  }
+
+  private Optional<Duration> duration(JsonNode value, String path, boolean zeroAllowed) {
     Optional<String> text = string(value, path);
     if (text.isEmpty()) {
       return Optional.empty();
@@ -200,9 +209,10 @@ final class ConfigReader {
       case "ms" -> Duration.ofMillis(amount);
       case "s" -> Duration.ofSeconds(amount);
       case "m" -> Duration.ofMinutes(amount);
-      default -> Duration.ofHours(amount);
+      case "h" -> Duration.ofHours(amount);
+      default -> Duration.ofDays(amount);
     };
-    if (duration.isZero()) {
+    if (duration.isZero() && !zeroAllowed) {
       problem(path, "must be longer than zero");
       return Optional.empty();
     }

@@ -16,7 +16,8 @@ public record GatewayConfig(
     List<UserAccount> users,
     PoliciesConfig policies,
     LimitsConfig limits,
-    MetricsConfig metrics) {
+    MetricsConfig metrics,
+    AuditConfig audit) {
 
   public GatewayConfig {
     requireNonNull(listeners, "listeners is null");
@@ -28,6 +29,21 @@ public record GatewayConfig(
     requireNonNull(policies, "policies is null");
     requireNonNull(limits, "limits is null");
     requireNonNull(metrics, "metrics is null");
+    requireNonNull(audit, "audit is null");
+  }
+
+  /** A configuration with the default {@link AuditConfig} (enabled, in {@code ./audit}). */
+  public GatewayConfig(
+      ListenersConfig listeners,
+      AuthConfig auth,
+      EngineConfig engine,
+      List<WarehouseConfig> warehouses,
+      VirtualSchemaConfig schema,
+      List<UserAccount> users,
+      PoliciesConfig policies,
+      LimitsConfig limits,
+      MetricsConfig metrics) {
+    this(listeners, auth, engine, warehouses, schema, users, policies, limits, metrics, AuditConfig.defaults());
   }
 
   /** A configuration with the default {@link LimitsConfig} and {@link MetricsConfig}. */
@@ -38,8 +54,22 @@ public record GatewayConfig(
       List<WarehouseConfig> warehouses,
       VirtualSchemaConfig schema,
       List<UserAccount> users,
+      PoliciesConfig policies,
+      AuditConfig audit) {
+    this(listeners, auth, engine, warehouses, schema, users, policies, LimitsConfig.defaults(),
+        MetricsConfig.defaults(), audit);
+  }
+
+  /** A configuration with the default limits, metrics and audit settings. */
+  public GatewayConfig(
+      ListenersConfig listeners,
+      AuthConfig auth,
+      EngineConfig engine,
+      List<WarehouseConfig> warehouses,
+      VirtualSchemaConfig schema,
+      List<UserAccount> users,
       PoliciesConfig policies) {
-    this(listeners, auth, engine, warehouses, schema, users, policies, LimitsConfig.defaults(), MetricsConfig.defaults());
+    this(listeners, auth, engine, warehouses, schema, users, policies, AuditConfig.defaults());
   }
 
   /** A configuration with the default {@link AuthConfig} and no policy file. */
@@ -53,31 +83,35 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withListeners(ListenersConfig newListeners) {
-    return new GatewayConfig(newListeners, auth, engine, warehouses, schema, users, policies, limits, metrics);
+    return new GatewayConfig(newListeners, auth, engine, warehouses, schema, users, policies, limits, metrics, audit);
   }
 
   public GatewayConfig withAuth(AuthConfig newAuth) {
-    return new GatewayConfig(listeners, newAuth, engine, warehouses, schema, users, policies, limits, metrics);
+    return new GatewayConfig(listeners, newAuth, engine, warehouses, schema, users, policies, limits, metrics, audit);
   }
 
   public GatewayConfig withEngine(EngineConfig newEngine) {
-    return new GatewayConfig(listeners, auth, newEngine, warehouses, schema, users, policies, limits, metrics);
+    return new GatewayConfig(listeners, auth, newEngine, warehouses, schema, users, policies, limits, metrics, audit);
   }
 
   public GatewayConfig withWarehouses(List<WarehouseConfig> newWarehouses) {
-    return new GatewayConfig(listeners, auth, engine, newWarehouses, schema, users, policies, limits, metrics);
+    return new GatewayConfig(listeners, auth, engine, newWarehouses, schema, users, policies, limits, metrics, audit);
   }
 
   public GatewayConfig withPolicies(PoliciesConfig newPolicies) {
-    return new GatewayConfig(listeners, auth, engine, warehouses, schema, users, newPolicies, limits, metrics);
+    return new GatewayConfig(listeners, auth, engine, warehouses, schema, users, newPolicies, limits, metrics, audit);
   }
 
   public GatewayConfig withLimits(LimitsConfig newLimits) {
-    return new GatewayConfig(listeners, auth, engine, warehouses, schema, users, policies, newLimits, metrics);
+    return new GatewayConfig(listeners, auth, engine, warehouses, schema, users, policies, newLimits, metrics, audit);
   }
 
   public GatewayConfig withMetrics(MetricsConfig newMetrics) {
-    return new GatewayConfig(listeners, auth, engine, warehouses, schema, users, policies, limits, newMetrics);
+    return new GatewayConfig(listeners, auth, engine, warehouses, schema, users, policies, limits, newMetrics, audit);
+  }
+
+  public GatewayConfig withAudit(AuditConfig newAudit) {
+    return new GatewayConfig(listeners, auth, engine, warehouses, schema, users, policies, limits, metrics, newAudit);
   }
 
   /** {@code name}'s configuration replaced by {@code change} of it; for tests and tools. */

@@ -11,7 +11,10 @@ import org.apache.calcite.linq4j.QueryProvider;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.schema.SchemaPlus;
 
-/** What Calcite's generated code for a federated query may look up: the physical schemas, parameters, clock. */
+/**
+ * What Calcite's generated code for a federated query may look up: the physical schemas,
+ * parameters, clock, and the objects planning stashed for it.
+ */
 final class FederatedDataContext implements DataContext {
   private final SchemaPlus physicalRoot;
   private final JavaTypeFactory typeFactory;
@@ -22,9 +25,11 @@ final class FederatedDataContext implements DataContext {
       JavaTypeFactory typeFactory,
       List<RelDataType> parameterTypes,
       List<Object> jdbcParameters,
-      AtomicBoolean cancelFlag) {
+      AtomicBoolean cancelFlag,
+      Map<String, Object> stash) {
     this.physicalRoot = physicalRoot;
     this.typeFactory = typeFactory;
+    variables.putAll(stash);
     long now = System.currentTimeMillis();
     variables.put(Variable.UTC_TIMESTAMP.camelName, now);
     variables.put(Variable.CURRENT_TIMESTAMP.camelName, now);

@@ -31,6 +31,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import java.util.function.Supplier;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
 
@@ -48,6 +52,7 @@ public final class QueryEngine implements AutoCloseable {
   private final Cache<PlanKey, QueryPlan> planCache;
   private final Admission admission;
   private final GatewayMetrics metrics;
+  private final QueryAudit audit;
   private ScheduledExecutorService timeouts;
   private ExecutorService releasers;
 
@@ -68,8 +73,34 @@ public final class QueryEngine implements AutoCloseable {
       StrictPushdown strictPushdown,
       Admission admission,
       GatewayMetrics metrics) {
+    this(catalog, governance, config, strictPushdown, admission, metrics, QueryAudit.NONE);
+  }
+
+  /** An engine without limits whose queries are recorded in {@code audit}. */
+  public QueryEngine(
+      VirtualCatalog catalog,
+      Governance governance,
+      EngineConfig config,
+      StrictPushdown strictPushdown,
+      QueryAudit audit) {
+    this(catalog, governance, config, strictPushdown, Admission.unlimited(config), new GatewayMetrics(), audit);
+  }
+
+  /**
+   * An engine whose queries pass {@code admission}, are recorded in {@code metrics} and written
+   * ahead to {@code audit}.
+   */
+  public QueryEngine(
+      VirtualCatalog catalog,
+      Governance governance,
+      EngineConfig config,
+      StrictPushdown strictPushdown,
+      Admission admission,
+      GatewayMetrics metrics,
+      QueryAudit audit) {
     this.admission = requireNonNull(admission, "admission is null");
     this.metrics = requireNonNull(metrics, "metrics is null");
+    this.audit = requireNonNull(audit, "audit is null");
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.governance = requireNonNull(governance, "governance is null");
     this.config = requireNonNull(config, "config is null");
@@ -118,18 +149,57 @@ public final class QueryEngine implements AutoCloseable {
 
   /**
    * Plans {@code sql} as {@code principal} sees the virtual schema. Plans are cached by SQL text
-   * and by what the principal may see, so two principals with different views never share one.
+   * and by what the principal may see, so two principals with different views never share one; a
+   * cache hit returns the cached plan itself. A refusal is audited as an in-process request.
    */
   public QueryPlan prepare(Principal principal, String sql) {
     requireNonNull(principal, "principal is null");
+    return audited(QueryContext.embedded(principal), sql, () -> plan(principal, sql));
+  }
+
+  /**
+   * Plans {@code sql} for the caller {@code context} describes, like {@link #prepare(Principal,
+   * String)}; the plan carries how long this took, and a refusal is audited with the caller.
+   */
+  public QueryPlan prepare(QueryContext context, String sql) {
+    requireNonNull(context, "context is null");
+    long started = System.nanoTime();
+    QueryPlan plan = audited(context, sql, () -> plan(context.principal(), sql));
+    return plan.withPlanningTime(Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  private QueryPlan audited(QueryContext context, String sql, Supplier<QueryPlan> planning) {
     requireNonNull(sql, "sql is null");
+    try {
+      return planning.get();
+    } catch (GatewayException e) {
+      audit.rejected(context, sql, e, hiddenReferences(context, sql, e), QueryAudit.Stage.PLANNING);
+      throw e;
+    }
+  }
+
+  private List<String> hiddenReferences(QueryContext context, String sql, GatewayException failure) {
+    if (failure.code() != ErrorCode.UNKNOWN_OBJECT) {
+      return List.of();
+    }
+    try {
+      return HiddenReferences.in(sql, catalog, governance.viewOf(context.principal()));
+    } catch (GatewayException e) {
+      // The refusal itself is what must be recorded; its details are a bonus.
+      return List.of();
+    }
+  }
+
+  private QueryPlan plan(Principal principal, String sql) {
     GovernedView view = governance.viewOf(principal);
     PlanKey key = new PlanKey(view.fingerprint(), sql);
     QueryPlan cached = planCache.getIfPresent(key);
     if (cached != null) {
       return cached;
     }
+    long started = System.nanoTime();
     QueryPlan plan = planner.plan(sql, view);
+    plan = plan.withPlanningTime(Duration.ofNanos(System.nanoTime() - started));
     // Before caching, so a refused plan is planned (and refused) again rather than kept.
     strictPushdown.check(plan);
     planCache.put(key, plan);
@@ -159,27 +229,38 @@ public final class QueryEngine implements AutoCloseable {
     requireNonNull(context, "context is null");
     Principal principal = context.principal();
     requireNonNull(plan, "plan is null");
-    Parameters.check(plan.parameterTypes(), parameters);
-    List<Object> jdbcParameters = Parameters.jdbcValues(plan.parameterTypes(), parameters);
+    List<Object> jdbcParameters;
+    try {
+      Parameters.check(plan.parameterTypes(), parameters);
+      jdbcParameters = Parameters.jdbcValues(plan.parameterTypes(), parameters);
+    } catch (GatewayException e) {
+      audit.rejected(context, plan.sql(), e, List.of(), QueryAudit.Stage.EXECUTION);
+      throw e;
+    }
     Duration timeout = effectiveTimeout(principal, clientTimeout);
     QueryAttribution attribution = QueryAttribution.newQuery(principal.user());
     List<String> warehouses = plan.warehouses();
     QueryLifecycle lifecycle = new QueryLifecycle(
         metrics, context.protocol(), warehouses.isEmpty() ? GatewayMetrics.NO_WAREHOUSE : String.join("+", warehouses));
+    long admissionStarted = System.nanoTime();
     try {
       if (!warehouses.isEmpty()) {
         lifecycle.admitted(admission.admit(principal, warehouses));
       }
-      QueryPlan.Execution execution = plan.execution();
-      if (execution instanceof QueryPlan.WholePushdown whole) {
-        return pushdownCursor(plan, whole.pushdown(), jdbcParameters, timeout, attribution, lifecycle);
-      }
-      if (execution instanceof QueryPlan.Federated federated) {
-        return federatedCursor(plan, federated, jdbcParameters, timeout, attribution, lifecycle);
-      }
-      RowCursor explain = explainCursor(plan);
-      return new EngineCursor(
-          plan.columns(), explain, attribution, lifecycle, reason -> explain.cancel(), Runnable::run);
+    } catch (GatewayException e) {
+      lifecycle.failed(e.code());
+      audit.rejected(context, plan.sql(), e, List.of(), QueryAudit.Stage.ADMISSION);
+      throw e;
+    } catch (RuntimeException e) {
+      lifecycle.failed(ErrorCode.INTERNAL_ERROR);
+      throw e;
+    }
+    Duration queueWait = Duration.ofNanos(System.nanoTime() - admissionStarted);
+    // Write-ahead: returns once the started record is durable and throws (refusing the query)
+    // when it cannot be written, so no warehouse ever sees SQL the audit log does not hold.
+    QueryAudit.AuditedQuery audited;
+    try {
+      audited = audit.started(context, plan, attribution.queryId());
     } catch (GatewayException e) {
       lifecycle.failed(e.code());
       throw e;
@@ -187,6 +268,36 @@ public final class QueryEngine implements AutoCloseable {
       lifecycle.failed(ErrorCode.INTERNAL_ERROR);
       throw e;
     }
+    audited.queueWait(queueWait);
+    try {
+      return audited.track(run(plan, jdbcParameters, timeout, attribution, lifecycle));
+    } catch (GatewayException e) {
+      lifecycle.failed(e.code());
+      audited.failed(e);
+      throw e;
+    } catch (RuntimeException e) {
+      lifecycle.failed(ErrorCode.INTERNAL_ERROR);
+      audited.failed(e);
+      throw e;
+    }
+  }
+
+  private QueryCursor run(
+      QueryPlan plan,
+      List<Object> jdbcParameters,
+      Duration timeout,
+      QueryAttribution attribution,
+      QueryLifecycle lifecycle) {
+    QueryPlan.Execution execution = plan.execution();
+    if (execution instanceof QueryPlan.WholePushdown whole) {
+      return pushdownCursor(plan, whole.pushdown(), jdbcParameters, timeout, attribution, lifecycle);
+    }
+    if (execution instanceof QueryPlan.Federated federated) {
+      return federatedCursor(plan, federated, jdbcParameters, timeout, attribution, lifecycle);
+    }
+    RowCursor explain = explainCursor(plan);
+    return new EngineCursor(
+        plan.columns(), explain, attribution, lifecycle, reason -> explain.cancel(), Runnable::run);
   }
 
   /** The principal's timeout (its roles', else the engine's) or the client's, whichever is smaller. */
@@ -278,7 +389,8 @@ public final class QueryEngine implements AutoCloseable {
             catalog.typeFactory(),
             plan.parameterTypes(),
             parameters,
-            cancelFlag);
+            cancelFlag,
+            federated.stash());
     try {
       Enumerable<Object> enumerable = federated.bindable().bind(context);
       Enumerator<Object> enumerator = enumerable.enumerator();

@@ -2,14 +2,17 @@ package dev.sluice.gateway.engine;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.runtime.Bindable;
 
 /**
  * A planned, governed query ready to run any number of times with different parameters. Plans are
- * immutable and shared through the plan cache.
+ * immutable and shared through the plan cache. {@code access} is what the query reads (for the
+ * audit log); {@code planningTime} is how long preparing it took for the caller holding this plan.
  */
 public record QueryPlan(
     String sql,
@@ -17,7 +20,9 @@ public record QueryPlan(
     List<RelDataType> parameterTypes,
     List<Pushdown> pushdowns,
     Execution execution,
-    String explainText) {
+    String explainText,
+    AccessSummary access,
+    Duration planningTime) {
   public QueryPlan {
     requireNonNull(sql, "sql is null");
     columns = List.copyOf(requireNonNull(columns, "columns is null"));
@@ -25,6 +30,24 @@ public record QueryPlan(
     pushdowns = List.copyOf(requireNonNull(pushdowns, "pushdowns is null"));
     requireNonNull(execution, "execution is null");
     requireNonNull(explainText, "explainText is null");
+    requireNonNull(access, "access is null");
+    requireNonNull(planningTime, "planningTime is null");
+  }
+
+  /** A plan whose access summary and planning time are not known. */
+  public QueryPlan(
+      String sql,
+      List<ResultColumn> columns,
+      List<RelDataType> parameterTypes,
+      List<Pushdown> pushdowns,
+      Execution execution,
+      String explainText) {
+    this(sql, columns, parameterTypes, pushdowns, execution, explainText, AccessSummary.none(), Duration.ZERO);
+  }
+
+  /** This plan as handed to a caller whose preparing took {@code time} (a cache hit takes almost none). */
+  public QueryPlan withPlanningTime(Duration time) {
+    return new QueryPlan(sql, columns, parameterTypes, pushdowns, execution, explainText, access, time);
   }
 
   /** SQL that one warehouse runs for this query; {@code parameterOrder} maps its {@code ?}s to the query's. */
@@ -48,11 +71,19 @@ public record QueryPlan(
 
   /**
    * The query spans warehouses: each warehouse runs its pushdown SQL and the gateway evaluates the
-   * rest (joins, set operations across warehouses) with Calcite's compiled enumerable code.
+   * rest (joins, set operations across warehouses) with Calcite's compiled enumerable code. Queries
+   * of the gateway's own tables (audit.query_log) run this way too, with no warehouse at all.
+   * {@code stash} holds the objects the compiled code looks up by name at execution (Calcite's
+   * internal parameters, such as the plan an interpreted table scan runs).
    */
-  public record Federated(Bindable<Object> bindable) implements Execution {
+  public record Federated(Bindable<Object> bindable, Map<String, Object> stash) implements Execution {
     public Federated {
       requireNonNull(bindable, "bindable is null");
+      stash = Map.copyOf(requireNonNull(stash, "stash is null"));
+    }
+
+    public Federated(Bindable<Object> bindable) {
+      this(bindable, Map.of());
     }
   }
 

@@ -7,10 +7,12 @@ import dev.sluice.gateway.GatewayException;
 import dev.sluice.gateway.catalog.GovernedView;
 import dev.sluice.gateway.catalog.SqlSettings;
 import dev.sluice.gateway.catalog.VirtualCatalog;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -59,6 +61,8 @@ import org.apache.calcite.sql2rel.StandardConvertletTable;
 import org.apache.calcite.tools.Program;
 import org.apache.calcite.tools.Programs;
 import org.apache.calcite.DataContexts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns client SQL into a {@link QueryPlan}: parse, refuse anything that is not a read query,
@@ -67,6 +71,7 @@ import org.apache.calcite.DataContexts;
  * pushdown in its warehouse's dialect.
  */
 public final class QueryPlanner {
+  private static final Logger LOG = LoggerFactory.getLogger(QueryPlanner.class);
   private static final Set<SqlKind> READ_KINDS =
       EnumSet.of(
           SqlKind.SELECT,
@@ -211,6 +216,7 @@ public final class QueryPlanner {
             converterConfig());
     RelRoot root = converter.convertQuery(validated, false, true);
     RelNode logical = root.project();
+    AccessSummary access = accessOf(validated, validator, clientReader, view);
     List<ResultColumn> columns = new ArrayList<>();
     for (RelDataTypeField field : root.validatedRowType.getFieldList()) {
       columns.add(new ResultColumn(field.getName(), field.getType()));
@@ -232,13 +238,29 @@ public final class QueryPlanner {
     } else if (physical instanceof JdbcToEnumerableConverter) {
       execution = new QueryPlan.WholePushdown(pushdowns.get(0));
     } else {
+      Map<String, Object> stash = new HashMap<>();
       @SuppressWarnings("unchecked")
       Bindable<Object> bindable =
           EnumerableInterpretable.toBindable(
-              new HashMap<>(), null, (EnumerableRel) physical, EnumerableRel.Prefer.ARRAY);
-      execution = new QueryPlan.Federated(bindable);
+              stash, null, (EnumerableRel) physical, EnumerableRel.Prefer.ARRAY);
+      execution = new QueryPlan.Federated(bindable, stash);
     }
-    return new QueryPlan(sql, columns, parameterTypes, pushdowns, execution, explainText);
+    return new QueryPlan(
+        sql, columns, parameterTypes, pushdowns, execution, explainText, access, Duration.ZERO);
+  }
+
+  /**
+   * What the query reads, for the audit log. Should the analysis ever fail, the audit record must
+   * not claim less than was read, so it then names every column of every table the principal sees.
+   */
+  private AccessSummary accessOf(
+      SqlNode validated, SqlValidator validator, CalciteCatalogReader reader, GovernedView view) {
+    try {
+      return AccessAnalysis.summarize(validated, validator, reader, catalog.typeFactory(), view);
+    } catch (RuntimeException | AssertionError e) {
+      LOG.warn("Could not work out what a query reads; auditing every visible column: {}", e.toString());
+      return AccessAnalysis.everything(view);
+    }
   }
 
   private static SqlValidator newValidator(CalciteCatalogReader reader) {

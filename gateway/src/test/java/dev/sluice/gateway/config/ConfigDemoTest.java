@@ -44,7 +44,8 @@ class ConfigDemoTest {
         .hasMessage("""
             Invalid configuration demo.yaml:
               - warehouses.dw.duckdb.path: environment variable SLUICE_DATA_DIR is not set
-              - warehouses.lake.duckdb.path: environment variable SLUICE_DATA_DIR is not set""");
+              - warehouses.lake.duckdb.path: environment variable SLUICE_DATA_DIR is not set
+              - audit.directory: environment variable SLUICE_DATA_DIR is not set""");
   }
 
   @Test

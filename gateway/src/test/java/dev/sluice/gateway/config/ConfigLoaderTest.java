@@ -202,7 +202,7 @@ class ConfigLoaderTest {
 
     assertThatThrownBy(() -> parse(yaml)).hasMessage("""
         Invalid configuration test.yaml:
-          - extra: unknown key (expected one of listeners, auth, engine, warehouses, schema, users, policies, limits, metrics)
+          - extra: unknown key (expected one of listeners, auth, engine, warehouses, schema, users, policies, limits, metrics, audit)
           - listeners.grpc: unknown key (expected one of http, flight)
           - listeners.http.prot: unknown key (expected one of host, port, tls, cors)
           - listeners.flight.prot: unknown key (expected one of enabled, host, port, tls)

@@ -103,7 +103,7 @@ class DialectGoldenTest {
       List<Warehouse> speakingDialect = duckDbWarehouses.stream()
           .map(duckDb -> new Warehouse(duckDb.name(), dialect.getValue(), duckDb.dataSource(), () -> {}))
           .toList();
-      VirtualCatalog catalog = VirtualCatalog.build(config.schema(), speakingDialect);
+      VirtualCatalog catalog = TestingGateway.withAuditTable(VirtualCatalog.build(config.schema(), speakingDialect));
       planning.put(
           dialect.getKey(), new Planning(new QueryPlanner(catalog), new Governance(catalog, policies.load())));
     }

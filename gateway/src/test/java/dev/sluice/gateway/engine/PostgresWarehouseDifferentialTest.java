@@ -49,7 +49,7 @@ import org.postgresql.PGConnection;
  * {@link RedshiftWarehouseDifferentialTest} does the same with {@code dialect: redshift}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PostgresWarehouseDifferentialTest {
+public class PostgresWarehouseDifferentialTest {
   private static final List<String> TABLES = List.of("households", "transactions", "skus");
 
   private EmbeddedPostgres postgres;
@@ -83,14 +83,14 @@ class PostgresWarehouseDifferentialTest {
       yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     yaml = yaml.replace("port: 5432 ", "port: " + port + " ").replace("dialect: postgresql", "dialect: " + dialect);
-    GatewayConfig config = ConfigLoader.parse(yaml, "demo-postgres.yaml", VariableResolver.of(Map.of(
+    GatewayConfig config = TestingGateway.withTemporaryAudit(ConfigLoader.parse(yaml, "demo-postgres.yaml", VariableResolver.of(Map.of(
             "SLUICE_DATA_DIR", TestingGateway.demoDirectory().toString(),
             "PG_HOST", "127.0.0.1",
             "PG_DATABASE", "postgres",
             "PG_USER", "postgres",
             // The embedded server trusts local connections: the password is not checked.
             "PG_PASSWORD", "unused")))
-        .withListeners(new ListenersConfig(new HttpListenerConfig("127.0.0.1", 0)));
+        .withListeners(new ListenersConfig(new HttpListenerConfig("127.0.0.1", 0))));
     assertThat(config.warehouse("dw").orElseThrow().dialect()).isEqualTo(dialect);
     GatewayServer server = new GatewayServer(config);
     server.start();
@@ -98,7 +98,7 @@ class PostgresWarehouseDifferentialTest {
   }
 
   /** Copies dw's tables into PostgreSQL through CSV: DuckDB writes it, COPY reads it. */
-  static void copyDw(EmbeddedPostgres postgres, Path dwFile, Path directory) throws Exception {
+  public static void copyDw(EmbeddedPostgres postgres, Path dwFile, Path directory) throws Exception {
     try (Warehouse duckDb = new DuckDbConnectionSettings(dwFile, true, 1).open("dw-copy");
         Connection source = duckDb.dataSource().getConnection();
         Connection target = postgres.getPostgresDatabase().getConnection();

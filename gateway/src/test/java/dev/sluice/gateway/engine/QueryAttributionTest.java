@@ -44,7 +44,7 @@ class QueryAttributionTest {
       }
       warehouses.add(warehouse);
     }
-    VirtualCatalog catalog = VirtualCatalog.build(config.schema(), warehouses);
+    VirtualCatalog catalog = TestingGateway.withAuditTable(VirtualCatalog.build(config.schema(), warehouses));
     Governance governance =
         new Governance(catalog, new PolicySource(config.policies(), VariableResolver.of(Map.of())).load());
     engine = new QueryEngine(catalog, governance, config.engine());

@@ -87,14 +87,14 @@ class RedshiftWarehouseDifferentialTest {
         .replace("port: 5432 ", "port: " + port + " ")
         // The shim speaks plain TCP only.
         .replace("ssl_mode: prefer ", "ssl_mode: disable ");
-    GatewayConfig config = ConfigLoader.parse(yaml, "demo-postgres.yaml", VariableResolver.of(Map.of(
+    GatewayConfig config = TestingGateway.withTemporaryAudit(ConfigLoader.parse(yaml, "demo-postgres.yaml", VariableResolver.of(Map.of(
             "SLUICE_DATA_DIR", TestingGateway.demoDirectory().toString(),
             "PG_HOST", "127.0.0.1",
             "PG_DATABASE", "postgres",
             "PG_USER", "postgres",
             // The embedded server trusts local connections: the password is not checked.
             "PG_PASSWORD", "unused")))
-        .withListeners(new ListenersConfig(new HttpListenerConfig("127.0.0.1", 0)));
+        .withListeners(new ListenersConfig(new HttpListenerConfig("127.0.0.1", 0))));
     assertThat(config.warehouse("dw").orElseThrow().dialect()).isEqualTo("redshift");
     GatewayServer server = new GatewayServer(config);
     server.start();

@@ -45,9 +45,7 @@ class StrictPushdownTest {
     for (WarehouseConfig warehouse : config.warehouses()) {
       warehouses.add(warehouse.name().equals("dw") ? warehouse.withPushdown(PushdownMode.STRICT) : warehouse);
     }
-    return new GatewayConfig(
-        config.listeners(), config.auth(), config.engine(), warehouses, config.schema(), config.users(),
-        config.policies());
+    return config.withWarehouses(warehouses);
   }
 
   @Test

@@ -62,7 +62,8 @@ class LargeResultMemoryTest {
       demo = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     String config = demo.replace("    port: 8765", "    port: " + httpPort)
-        .replace("    port: 32010", "    port: " + flightPort);
+        .replace("    port: 32010", "    port: " + flightPort)
+        .replace("  directory: ${SLUICE_DATA_DIR}/audit", "  directory: " + directory.resolve("audit"));
     Path file = directory.resolve("gateway.yaml");
     Files.writeString(file, config);
     gateway = TestingGatewayProcess.start(

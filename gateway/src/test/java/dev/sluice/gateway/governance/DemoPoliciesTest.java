@@ -105,7 +105,10 @@ class DemoPoliciesTest {
   @Test
   void auditorSeesNoCustomerTableAtAll() throws Exception {
     try (Connection connection = TestingGateway.connect(server, "protobuf", "sam")) {
+      // Only the audit log, which the auditor role is granted.
       try (ResultSet tables = connection.getMetaData().getTables(null, null, "%", null)) {
+        assertThat(tables.next()).isTrue();
+        assertThat(tables.getString("TABLE_SCHEM") + "." + tables.getString("TABLE_NAME")).isEqualTo("audit.query_log");
         assertThat(tables.next()).isFalse();
       }
     }

@@ -1,6 +1,9 @@
 package dev.sluice.gateway.testing;
 
 import dev.sluice.gateway.GatewayServer;
+import dev.sluice.gateway.audit.AuditReader;
+import dev.sluice.gateway.audit.QueryLogTable;
+import dev.sluice.gateway.catalog.VirtualCatalog;
 import dev.sluice.gateway.config.AuthConfig;
 import dev.sluice.gateway.config.ConfigLoader;
 import dev.sluice.gateway.config.EngineConfig;
@@ -10,11 +13,13 @@ import dev.sluice.gateway.config.HttpListenerConfig;
 import dev.sluice.gateway.config.ListenersConfig;
 import dev.sluice.gateway.config.VariableResolver;
 import dev.sluice.gateway.demo.DemoDataGenerator;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -48,7 +53,7 @@ public final class TestingGateway {
     return demoDirectory;
   }
 
-  /** The demo configuration, with HTTP and Flight SQL on ephemeral ports of 127.0.0.1. */
+  /** The demo configuration, with HTTP and Flight SQL on ephemeral ports of 127.0.0.1 and an audit log of its own. */
   public static GatewayConfig demoConfig() {
     return demoConfig(config -> config);
   }
@@ -59,7 +64,33 @@ public final class TestingGateway {
     GatewayConfig onPortZero =
         demo.withListeners(
             new ListenersConfig(new HttpListenerConfig("127.0.0.1", 0), new FlightListenerConfig("127.0.0.1", 0)));
-    return change.apply(onPortZero);
+    return change.apply(withTemporaryAudit(onPortZero));
+  }
+
+  /**
+   * {@code config} writing its audit log to a new directory under {@code target/audit-logs}: two
+   * gateways must never share one (the second would not start), and tests never write {@code ./audit}.
+   */
+  public static GatewayConfig withTemporaryAudit(GatewayConfig config) {
+    return config.withAudit(config.audit().withDirectory(temporaryAuditDirectory()));
+  }
+
+  /**
+   * {@code catalog} with the audit log's table, as the gateway serves it: the demo policies grant
+   * {@code audit.query_log}, and a catalog without it rejects them.
+   */
+  public static VirtualCatalog withAuditTable(VirtualCatalog catalog) {
+    return catalog.withGatewayTables(
+        List.of(QueryLogTable.gatewayTable(new AuditReader(temporaryAuditDirectory()))));
+  }
+
+  public static Path temporaryAuditDirectory() {
+    try {
+      Path parent = Files.createDirectories(Path.of("target", "audit-logs").toAbsolutePath());
+      return Files.createTempDirectory(parent, "audit-");
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("Cannot create a temporary audit directory", e);
+    }
   }
 
   public static GatewayConfig withTimeout(GatewayConfig config, Duration timeout) {

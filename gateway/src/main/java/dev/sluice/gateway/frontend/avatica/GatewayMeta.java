@@ -125,7 +125,7 @@ public final class GatewayMeta extends MetaImpl {
   public StatementHandle prepare(ConnectionHandle ch, String sql, long maxRowCount) {
     return guard(() -> {
       ConnectionState state = connection(ch.id);
-      QueryPlan plan = engine.prepare(state.principal, sql);
+      QueryPlan plan = engine.prepare(queryContext(state), sql);
       int id = statementIds.incrementAndGet();
       StatementState statement = new StatementState();
       statement.plan = plan;
@@ -153,7 +153,7 @@ public final class GatewayMeta extends MetaImpl {
     return guardStatement(h, () -> {
       ConnectionState state = connection(h.connectionId);
       StatementState statement = statement(state, h);
-      QueryPlan plan = engine.prepare(state.principal, sql);
+      QueryPlan plan = engine.prepare(queryContext(state), sql);
       if (!plan.parameterTypes().isEmpty()) {
         throw new GatewayException(
             ErrorCode.INVALID_PARAMETER,
@@ -303,10 +303,12 @@ public final class GatewayMeta extends MetaImpl {
       ConnectionState state, StatementState statement, List<Object> parameters, int firstFrameRows) {
     statement.closeCursor();
     statement.delivered = 0;
-    QueryContext context =
-        new QueryContext(state.principal, Protocol.AVATICA, currentClientAddress(), state.clientApplication);
-    statement.cursor = engine.execute(context, statement.plan, parameters, Optional.empty());
+    statement.cursor = engine.execute(queryContext(state), statement.plan, parameters, Optional.empty());
     return nextFrame(statement, 0, firstFrameRows);
+  }
+
+  private static QueryContext queryContext(ConnectionState state) {
+    return new QueryContext(state.principal, Protocol.AVATICA, currentClientAddress(), state.clientApplication);
   }
 
   private Frame nextFrame(StatementState statement, long offset, int requestedRows) {

@@ -74,7 +74,8 @@ final class FlightErrors {
       case QUERY_CANCELED -> FlightStatusCode.CANCELLED;
       case QUERY_TIMEOUT -> FlightStatusCode.TIMED_OUT;
       case RESOURCE_EXHAUSTED -> FlightStatusCode.RESOURCE_EXHAUSTED;
-      case WAREHOUSE_UNAVAILABLE -> FlightStatusCode.UNAVAILABLE;
+      // The audit log cannot record: nothing may run until it can; a retry later may succeed.
+      case WAREHOUSE_UNAVAILABLE, AUDIT_UNAVAILABLE -> FlightStatusCode.UNAVAILABLE;
       case WAREHOUSE_ERROR, CONFIGURATION_ERROR, INTERNAL_ERROR -> FlightStatusCode.INTERNAL;
     };
   }

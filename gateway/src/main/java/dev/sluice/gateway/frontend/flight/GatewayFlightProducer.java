@@ -85,8 +85,9 @@ final class GatewayFlightProducer extends ReadOnlyFlightSqlProducer {
       CommandStatementQuery command, CallContext context, FlightDescriptor descriptor) {
     return answer(() -> {
       refuseTransaction(command.hasTransactionId());
-      Principal principal = FlightAuthentication.caller().principal();
-      QueryPlan plan = engine.prepare(principal, command.getQuery());
+      FlightCaller caller = FlightAuthentication.caller();
+      Principal principal = caller.principal();
+      QueryPlan plan = engine.prepare(caller.queryContext(), command.getQuery());
       if (!plan.parameterTypes().isEmpty()) {
         throw new GatewayException(
             ErrorCode.INVALID_PARAMETER,
@@ -101,7 +102,7 @@ final class GatewayFlightProducer extends ReadOnlyFlightSqlProducer {
       CommandStatementQuery command, CallContext context, FlightDescriptor descriptor) {
     return answer(() -> {
       refuseTransaction(command.hasTransactionId());
-      QueryPlan plan = engine.prepare(FlightAuthentication.caller().principal(), command.getQuery());
+      QueryPlan plan = engine.prepare(FlightAuthentication.caller().queryContext(), command.getQuery());
       return new SchemaResult(ArrowTypeMapping.schema(plan.columns()));
     });
   }
@@ -121,8 +122,9 @@ final class GatewayFlightProducer extends ReadOnlyFlightSqlProducer {
       ActionCreatePreparedStatementRequest request, CallContext context, StreamListener<Result> listener) {
     respond(listener, () -> {
       refuseTransaction(request.hasTransactionId());
-      Principal principal = FlightAuthentication.caller().principal();
-      QueryPlan plan = engine.prepare(principal, request.getQuery());
+      FlightCaller caller = FlightAuthentication.caller();
+      Principal principal = caller.principal();
+      QueryPlan plan = engine.prepare(caller.queryContext(), request.getQuery());
       PreparedQuery prepared = statements.prepare(principal, plan);
       ActionCreatePreparedStatementResult result = ActionCreatePreparedStatementResult.newBuilder()
           .setPreparedStatementHandle(FlightStatements.handleBytes(prepared.id()))

@@ -37,7 +37,7 @@ final class HttpErrors {
       // The warehouse did not answer in time: a gateway timeout, not a slow client (408).
       case QUERY_TIMEOUT -> HttpResponseStatus.GATEWAY_TIMEOUT;
       case RESOURCE_EXHAUSTED -> HttpResponseStatus.TOO_MANY_REQUESTS;
-      case WAREHOUSE_UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+      case WAREHOUSE_UNAVAILABLE, AUDIT_UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
       case WAREHOUSE_ERROR -> HttpResponseStatus.BAD_GATEWAY;
       case CONFIGURATION_ERROR, INTERNAL_ERROR -> HttpResponseStatus.INTERNAL_SERVER_ERROR;
     };

@@ -89,8 +89,9 @@ public final class QueryRoute implements AutoCloseable {
         return;
       }
       QueryRequest request = QueryRequest.parse(exchange.body());
-      QueryPlan plan = engine.prepare(principal, request.sql());
-      QueryCursor cursor = engine.execute(context(exchange, principal), plan, request.parameters(), request.timeout());
+      QueryContext context = context(exchange, principal);
+      QueryPlan plan = engine.prepare(context, request.sql());
+      QueryCursor cursor = engine.execute(context, plan, request.parameters(), request.timeout());
       stream(exchange, cursor, format.get());
     } catch (GatewayException e) {
       if (e.code().category() == ErrorCode.Category.INTERNAL) {

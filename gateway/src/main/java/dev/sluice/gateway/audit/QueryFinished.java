@@ -1,0 +1,67 @@
+package dev.sluice.gateway.audit;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * How one execution ended: {@code ok} (every row read), {@code failed}, {@code canceled} (stopped
+ * or closed before its last row) or {@code timeout}; the error, the rows and (when known) bytes
+ * returned, and its timings.
+ */
+public record QueryFinished(
+    String queryId, String status, Optional<AuditError> error, long rows, OptionalLong bytes, Timings timings)
+    implements AuditEvent {
+  public static final String TYPE = "finished";
+
+  public QueryFinished {
+    requireNonNull(queryId, "queryId is null");
+    requireNonNull(status, "status is null");
+    requireNonNull(error, "error is null");
+    requireNonNull(bytes, "bytes is null");
+    requireNonNull(timings, "timings is null");
+  }
+
+  /**
+   * Milliseconds spent waiting for admission (empty until admission control reports it),
+   * planning, executing (warehouse and streaming, until the result was closed) and in total.
+   */
+  public record Timings(Optional<Double> queueMs, double planningMs, double executionMs, double totalMs) {
+    public Timings {
+      requireNonNull(queueMs, "queueMs is null");
+    }
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public void writeFields(ObjectNode record) {
+    record.put("query_id", queryId);
+    record.put("status", status);
+    AuditError.write(record, error);
+    record.put("rows", rows);
+    if (bytes.isPresent()) {
+      record.put("bytes", bytes.getAsLong());
+    } else {
+      record.putNull("bytes");
+    }
+    writeTimings(record, timings);
+  }
+
+  static void writeTimings(ObjectNode record, Timings timings) {
+    ObjectNode times = record.putObject("timings");
+    if (timings.queueMs().isPresent()) {
+      times.put("queue_ms", AuditJson.millis(timings.queueMs().get()));
+    } else {
+      times.putNull("queue_ms");
+    }
+    times.put("planning_ms", AuditJson.millis(timings.planningMs()));
+    times.put("execution_ms", AuditJson.millis(timings.executionMs()));
+    times.put("total_ms", AuditJson.millis(timings.totalMs()));
+  }
+}
