@@ -30,6 +30,7 @@ class FlightErrorsTest {
     expected.put(ErrorCode.QUERY_TIMEOUT, FlightStatusCode.TIMED_OUT);
     expected.put(ErrorCode.RESOURCE_EXHAUSTED, FlightStatusCode.RESOURCE_EXHAUSTED);
     expected.put(ErrorCode.WAREHOUSE_UNAVAILABLE, FlightStatusCode.UNAVAILABLE);
+    expected.put(ErrorCode.AUDIT_UNAVAILABLE, FlightStatusCode.UNAVAILABLE);
     expected.put(ErrorCode.WAREHOUSE_ERROR, FlightStatusCode.INTERNAL);
     expected.put(ErrorCode.CONFIGURATION_ERROR, FlightStatusCode.INTERNAL);
     expected.put(ErrorCode.INTERNAL_ERROR, FlightStatusCode.INTERNAL);
