@@ -2,6 +2,7 @@ package dev.sluice.bench;
 
 import dev.sluice.gateway.GatewayServer;
 import dev.sluice.gateway.audit.AuditLog;
+import dev.sluice.gateway.config.AuditConfig;
 import dev.sluice.gateway.config.ConfigLoader;
 import dev.sluice.gateway.config.GatewayConfig;
 import dev.sluice.gateway.config.HttpListenerConfig;
@@ -39,7 +40,7 @@ public final class AuditThroughputHarness {
     int warmupSeconds = 10;
     int seconds = 30;
     int rounds = 2;
-    Duration window = Duration.ZERO;
+    Duration window = AuditConfig.DEFAULT_GROUP_COMMIT_WINDOW;
     boolean fsync = true;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {

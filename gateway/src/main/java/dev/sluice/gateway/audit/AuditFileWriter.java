@@ -183,12 +183,13 @@ final class AuditFileWriter {
     while (bytes.hasRemaining()) {
       position += channel.write(bytes, position);
     }
-    size += buffer.size();
-    allocated = Math.max(allocated, size);
     unsynced = config.fsync();
     if (sync) {
       sync();
     }
+    // Only now: if writing or syncing failed, recovery cuts the file back to the state before.
+    size = position;
+    allocated = Math.max(allocated, size);
     lastSeq = seq;
     lastHash = prev;
     return seqs;

@@ -47,6 +47,7 @@ public final class AuditLog implements AutoCloseable {
   private volatile String failure;
   private Thread writer;
   private long lastRetry;
+  private int lastBatchSize;
   private final AtomicLong recordsWritten = new AtomicLong();
   private final AtomicLong batchesWritten = new AtomicLong();
   private final AtomicLong syncs = new AtomicLong();
@@ -191,10 +192,13 @@ public final class AuditLog implements AutoCloseable {
         continue;
       }
       batch.add(first);
-      if (!config.groupCommitWindow().isZero()) {
+      // Waiting for company only pays when queries run concurrently, which the last write shows;
+      // a lone query never waits for it.
+      if (!config.groupCommitWindow().isZero() && lastBatchSize > 1) {
         LockSupport.parkNanos(config.groupCommitWindow().toNanos());
       }
       queue.drainTo(batch, MAX_BATCH - 1);
+      lastBatchSize = batch.size();
       write(batch);
       batch.clear();
     }

@@ -3,6 +3,7 @@ package dev.sluice.gateway.cli;
 import dev.sluice.gateway.audit.AuditVerifier;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -56,8 +57,8 @@ public final class AuditVerifyCommand implements Callable<Integer> {
       err.println("Cannot verify the audit log: " + e.getMessage());
       return CANNOT_VERIFY;
     }
-    out.printf("Checked %d records in %d files of %s (%s chain).%n",
-        report.records(), report.files(), report.directory(), report.hash());
+    out.printf("Checked %d records in %d file%s of %s (%s chain).%n",
+        report.records(), report.files(), report.files() == 1 ? "" : "s", report.directory(), report.hash());
     report.tornFinalLine().ifPresent(torn -> out.printf(
         "Torn final line after crash: %s line %d (%d bytes without a newline) was being written when the"
             + " gateway stopped; it was never acknowledged, and is not tampering.%n",
@@ -65,7 +66,7 @@ public final class AuditVerifyCommand implements Callable<Integer> {
     if (report.problem().isPresent()) {
       AuditVerifier.Problem problem = report.problem().get();
       out.printf("BROKEN at %s line %d (%s): %s%n",
-          problem.file(), problem.line(), problem.kind().name().toLowerCase(java.util.Locale.ROOT), problem.message());
+          problem.file(), problem.line(), problem.kind().name().toLowerCase(Locale.ROOT), problem.message());
       return BROKEN;
     }
     out.println("The chain is intact.");

@@ -83,6 +83,17 @@ class AuditLogTest {
   }
 
   @Test
+  void aLoneQueryNeverWaitsForTheGroupCommitWindow() {
+    try (AuditLog log = AuditLog.open(config(directory).withGroupCommitWindow(Duration.ofMillis(400)))) {
+      long started = System.nanoTime();
+      for (int i = 0; i < 5; i++) {
+        log.appendDurably(started("q" + i, "max"));
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(400));
+    }
+  }
+
+  @Test
   void onlyWriteAheadRecordsWaitForASyncOfTheirOwn() throws Exception {
     try (AuditLog log = AuditLog.open(config(directory))) {
       List<CompletableFuture<Long>> finished = new ArrayList<>();

@@ -19,7 +19,7 @@ class AuditConfigTest {
     assertThat(audit.enabled()).isTrue();
     assertThat(audit.directory()).isEqualTo(Path.of("audit"));
     assertThat(audit.fsync()).isTrue();
-    assertThat(audit.groupCommitWindow()).isZero();
+    assertThat(audit.groupCommitWindow()).isEqualTo(Duration.ofMillis(1));
     assertThat(audit.rotateSize()).isEqualTo(64L * 1024 * 1024);
     assertThat(audit.retention()).isEqualTo(AuditConfig.Retention.keepAll());
     assertThat(audit.redactLiterals()).isFalse();
