@@ -35,6 +35,8 @@ import dev.sluice.gateway.engine.StrictPushdown;
 import dev.sluice.gateway.frontend.avatica.AvaticaRoute;
 import dev.sluice.gateway.frontend.avatica.GatewayMeta;
 import dev.sluice.gateway.frontend.flight.FlightSqlFrontend;
+import dev.sluice.gateway.frontend.http.AuditPageApi;
+import dev.sluice.gateway.frontend.http.AuditPageAssets;
 import dev.sluice.gateway.frontend.http.AuthTokenRoute;
 import dev.sluice.gateway.frontend.http.CorsPolicy;
 import dev.sluice.gateway.frontend.http.HttpAuthentication;
@@ -48,6 +50,7 @@ import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.Executors;
@@ -136,6 +139,9 @@ public final class GatewayServer implements AutoCloseable {
       endpoints.add(new HttpEndpoint(HttpMethod.POST, AvaticaRoute.PATH, avatica));
       queryRoute = new QueryRoute(engine, authenticator, bytes -> metrics.bytesStreamed(Protocol.HTTP, bytes));
       endpoints.addAll(browserEndpoints(authenticator, queryRoute));
+      // Same origin only, never under CORS: the audit page is served by the gateway itself.
+      endpoints.addAll(new AuditPageAssets().endpoints());
+      endpoints.addAll(new AuditPageApi(engine, authenticator, auditTrail, Clock.systemUTC()).endpoints());
       endpoints.add(
           new PolicyReloadRoute(authenticator, policySource, governance, config.policies().adminRoles())
               .endpoint());

@@ -1,0 +1,35 @@
+package dev.sluice.gateway.frontend.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.handler.codec.http.HttpMethod;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Exact paths win over prefixes, the longest prefix wins, and a prefix alone names nothing. */
+class HttpRouterTest {
+  private final HttpRoute exact = exchange -> {};
+  private final HttpRoute under = exchange -> {};
+  private final HttpRoute deeper = exchange -> {};
+  private final HttpRouter router = new HttpRouter(List.of(
+      new HttpEndpoint(HttpMethod.GET, "/audit/api/queries", exact),
+      new HttpEndpoint(HttpMethod.GET, "/audit/api/queries/*", under),
+      new HttpEndpoint(HttpMethod.GET, "/audit/api/queries/x/*", deeper)));
+
+  @Test
+  void routesExactPathsThenTheLongestPrefix() {
+    assertThat(router.route(HttpMethod.GET, "/audit/api/queries")).containsSame(exact);
+    assertThat(router.route(HttpMethod.GET, "/audit/api/queries/abc")).containsSame(under);
+    assertThat(router.route(HttpMethod.GET, "/audit/api/queries/x/1")).containsSame(deeper);
+    assertThat(router.route(HttpMethod.GET, "/audit/api/queries/")).isEmpty();
+    assertThat(router.route(HttpMethod.POST, "/audit/api/queries/abc")).isEmpty();
+    assertThat(router.route(HttpMethod.GET, "/audit/api/queriesabc")).isEmpty();
+  }
+
+  @Test
+  void aWildcardMayOnlyEndAPath() {
+    assertThatThrownBy(() -> new HttpEndpoint(HttpMethod.GET, "/a*", exact)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new HttpEndpoint(HttpMethod.GET, "/a/*/b", exact)).isInstanceOf(IllegalArgumentException.class);
+  }
+}
