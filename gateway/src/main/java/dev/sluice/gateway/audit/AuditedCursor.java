@@ -61,37 +61,24 @@ final class AuditedCursor implements QueryCursor {
       throw e;
     }
     arrow = true;
-    return new ArrowBatches() {
-      @Override
-      public Schema schema() {
-        return batches.schema();
-      }
-
-      @Override
-      public VectorSchemaRoot root() {
-        return batches.root();
-      }
-
-      @Override
-      public boolean next() {
-        try {
-          boolean loaded = batches.next();
-          if (loaded) {
-            VectorSchemaRoot root = batches.root();
-            rows.addAndGet(root.getRowCount());
-            long size = 0;
-            for (FieldVector vector : root.getFieldVectors()) {
-              size += vector.getBufferSize();
-            }
-            bytes.addAndGet(size);
+    return ArrowBatches.of(batches.root(), () -> {
+      try {
+        boolean loaded = batches.next();
+        if (loaded) {
+          VectorSchemaRoot root = batches.root();
+          rows.addAndGet(root.getRowCount());
+          long size = 0;
+          for (FieldVector vector : root.getFieldVectors()) {
+            size += vector.getBufferSize();
           }
-          return loaded;
-        } catch (RuntimeException e) {
-          failure = e;
-          throw e;
+          bytes.addAndGet(size);
         }
+        return loaded;
+      } catch (RuntimeException e) {
+        failure = e;
+        throw e;
       }
-    };
+    });
   }
 
   @Override

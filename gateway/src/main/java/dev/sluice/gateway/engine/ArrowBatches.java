@@ -12,7 +12,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 public interface ArrowBatches {
   /** The result's schema, in the gateway's {@link dev.sluice.gateway.arrow.ArrowTypeMapping}. */
-  Schema schema();
+  default Schema schema() {
+    return root().getSchema();
+  }
 
   /** The root {@link #next()} loads; its schema is {@link #schema()}. */
   VectorSchemaRoot root();
@@ -22,4 +24,19 @@ public interface ArrowBatches {
    * returned. Fails with the same errors as {@link QueryCursor#fetch(int)}.
    */
   boolean next();
+
+  /** Batches loaded into {@code root} by {@code next}, which follows {@link #next()}'s contract. */
+  static ArrowBatches of(VectorSchemaRoot root, java.util.function.BooleanSupplier next) {
+    return new ArrowBatches() {
+      @Override
+      public VectorSchemaRoot root() {
+        return root;
+      }
+
+      @Override
+      public boolean next() {
+        return next.getAsBoolean();
+      }
+    };
+  }
 }

@@ -93,32 +93,19 @@ final class EngineCursor implements QueryCursor {
     } catch (RuntimeException e) {
       throw failed(e);
     }
-    return new ArrowBatches() {
-      @Override
-      public Schema schema() {
-        return batches.schema();
+    return ArrowBatches.of(batches.root(), () -> {
+      boolean loaded;
+      try {
+        loaded = batches.next();
+      } catch (RuntimeException e) {
+        throw failed(e);
       }
-
-      @Override
-      public VectorSchemaRoot root() {
-        return batches.root();
+      if (loaded) {
+        lifecycle.rows(batches.root().getRowCount());
       }
-
-      @Override
-      public boolean next() {
-        boolean loaded;
-        try {
-          loaded = batches.next();
-        } catch (RuntimeException e) {
-          throw failed(e);
-        }
-        if (loaded) {
-          lifecycle.rows(batches.root().getRowCount());
-        }
-        endWhenDone();
-        return loaded;
-      }
-    };
+      endWhenDone();
+      return loaded;
+    });
   }
 
   private RuntimeException failed(RuntimeException e) {

@@ -190,11 +190,6 @@ final class JdbcCursor extends StreamingCursor {
     }
 
     @Override
-    public Schema schema() {
-      return schema;
-    }
-
-    @Override
     public VectorSchemaRoot root() {
       return root;
     }

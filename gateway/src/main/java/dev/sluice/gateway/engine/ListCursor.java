@@ -37,32 +37,19 @@ final class ListCursor implements RowCursor {
     synchronized (this) {
       roots.add(root);
     }
-    return new ArrowBatches() {
-      @Override
-      public Schema schema() {
-        return schema;
-      }
-
-      @Override
-      public VectorSchemaRoot root() {
-        return root;
-      }
-
-      @Override
-      public boolean next() {
-        List<Object[]> batch = fetch(batchRows);
-        root.clear();
-        List<FieldVector> vectors = root.getFieldVectors();
-        for (int column = 0; column < vectors.size(); column++) {
-          ValueWriter writer = ValueWriter.forVector(vectors.get(column));
-          for (int row = 0; row < batch.size(); row++) {
-            writer.write(row, batch.get(row)[column]);
-          }
+    return ArrowBatches.of(root, () -> {
+      List<Object[]> batch = fetch(batchRows);
+      root.clear();
+      List<FieldVector> vectors = root.getFieldVectors();
+      for (int column = 0; column < vectors.size(); column++) {
+        ValueWriter writer = ValueWriter.forVector(vectors.get(column));
+        for (int row = 0; row < batch.size(); row++) {
+          writer.write(row, batch.get(row)[column]);
         }
-        root.setRowCount(batch.size());
-        return !batch.isEmpty();
       }
-    };
+      root.setRowCount(batch.size());
+      return !batch.isEmpty();
+    });
   }
 
   @Override

@@ -138,29 +138,16 @@ abstract class StreamingCursor implements RowCursor {
     VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
     keepArrowResource(root);
     RowSink sink = arrowSink(root);
-    return new ArrowBatches() {
-      @Override
-      public Schema schema() {
-        return schema;
+    return ArrowBatches.of(root, () -> {
+      root.clear();
+      for (FieldVector vector : root.getFieldVectors()) {
+        vector.setInitialCapacity(batchRows);
+        vector.allocateNew();
       }
-
-      @Override
-      public VectorSchemaRoot root() {
-        return root;
-      }
-
-      @Override
-      public boolean next() {
-        root.clear();
-        for (FieldVector vector : root.getFieldVectors()) {
-          vector.setInitialCapacity(batchRows);
-          vector.allocateNew();
-        }
-        int count = pull(batchRows, sink);
-        root.setRowCount(count);
-        return count > 0;
-      }
-    };
+      int count = pull(batchRows, sink);
+      root.setRowCount(count);
+      return count > 0;
+    });
   }
 
   /** Registers Arrow memory (a root, a reader) to free with the cursor, before the source. */
