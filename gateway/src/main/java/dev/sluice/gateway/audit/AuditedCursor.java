@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -67,11 +66,7 @@ final class AuditedCursor implements QueryCursor {
         if (loaded) {
           VectorSchemaRoot root = batches.root();
           rows.addAndGet(root.getRowCount());
-          long size = 0;
-          for (FieldVector vector : root.getFieldVectors()) {
-            size += vector.getBufferSize();
-          }
-          bytes.addAndGet(size);
+          bytes.addAndGet(ArrowBatches.bodyBytes(root));
         }
         return loaded;
       } catch (RuntimeException e) {

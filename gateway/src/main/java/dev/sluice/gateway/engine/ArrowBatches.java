@@ -25,6 +25,15 @@ public interface ArrowBatches {
    */
   boolean next();
 
+  /** The Arrow body of a batch: its buffers, what goes on the wire besides framing. */
+  static long bodyBytes(VectorSchemaRoot root) {
+    long bytes = 0;
+    for (org.apache.arrow.vector.FieldVector vector : root.getFieldVectors()) {
+      bytes += vector.getBufferSize();
+    }
+    return bytes;
+  }
+
   /** Batches loaded into {@code root} by {@code next}, which follows {@link #next()}'s contract. */
   static ArrowBatches of(VectorSchemaRoot root, java.util.function.BooleanSupplier next) {
     return new ArrowBatches() {

@@ -7,6 +7,7 @@ import dev.sluice.dialects.postgresql.TestingPostgres;
 import dev.sluice.gateway.demo.DemoDataGenerator;
 import dev.sluice.gateway.engine.PostgresWarehouseDifferentialTest;
 import dev.sluice.gateway.testing.TestingGateway;
+import dev.sluice.gateway.testing.TestingGatewayProcess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.BufferedReader;
 import java.io.File;
@@ -14,7 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +35,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -158,7 +157,7 @@ class AuditDurabilityTest {
         command.add(argument);
       }
     }
-    command.addAll(List.of("-Xmx768m", "-cp", classpath(), "dev.sluice.gateway.cli.SluiceCommand",
+    command.addAll(List.of("-Xmx768m", "-cp", TestingGatewayProcess.classpath(), "dev.sluice.gateway.cli.SluiceCommand",
         "serve", "--config", config.toString()));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().putAll(Map.of(
@@ -168,32 +167,6 @@ class AuditDurabilityTest {
         "PG_USER", "postgres",
         "PG_PASSWORD", "unused"));
     return builder.start();
-  }
-
-  /**
-   * The test JVM's classpath. Surefire usually starts tests from a manifest-only jar whose
-   * Class-Path attribute lists the real entries; the child gets those.
-   */
-  static String classpath() throws IOException {
-    String classpath = System.getProperty("java.class.path");
-    String[] entries = classpath.split(File.pathSeparator);
-    if (entries.length != 1 || !entries[0].endsWith(".jar")) {
-      return classpath;
-    }
-    try (JarFile jar = new JarFile(entries[0])) {
-      String manifestPath = jar.getManifest() == null ? null
-          : jar.getManifest().getMainAttributes().getValue("Class-Path");
-      if (manifestPath == null || manifestPath.isBlank()) {
-        return classpath;
-      }
-      Path base = Path.of(entries[0]).toAbsolutePath().getParent();
-      List<String> expanded = new ArrayList<>();
-      for (String entry : manifestPath.trim().split("\\s+")) {
-        URI uri = base.toUri().resolve(entry);
-        expanded.add(Path.of(uri).toString());
-      }
-      return String.join(File.pathSeparator, expanded);
-    }
   }
 
   /** Reads the child's output until it prints its Avatica URL; keeps draining it afterwards. */

@@ -2,11 +2,13 @@ package dev.sluice.gateway.testing;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
 
 /**
  * The gateway in its own JVM ({@code sluice serve --config FILE}), for what cannot be seen from
@@ -47,7 +50,7 @@ public final class TestingGatewayProcess implements AutoCloseable {
     command.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
     command.add("-Duser.timezone=UTC");
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(classpath());
     command.add("dev.sluice.gateway.cli.SluiceCommand");
     command.add("serve");
     command.add("--config");
@@ -62,6 +65,32 @@ public final class TestingGatewayProcess implements AutoCloseable {
       throw e;
     }
     return started;
+  }
+
+  /**
+   * The test JVM's classpath. Surefire usually starts tests from a manifest-only jar whose
+   * Class-Path attribute lists the real entries; the child gets those.
+   */
+  public static String classpath() throws IOException {
+    String classpath = System.getProperty("java.class.path");
+    String[] entries = classpath.split(File.pathSeparator);
+    if (entries.length != 1 || !entries[0].endsWith(".jar")) {
+      return classpath;
+    }
+    try (JarFile jar = new JarFile(entries[0])) {
+      String manifestPath = jar.getManifest() == null ? null
+          : jar.getManifest().getMainAttributes().getValue("Class-Path");
+      if (manifestPath == null || manifestPath.isBlank()) {
+        return classpath;
+      }
+      Path base = Path.of(entries[0]).toAbsolutePath().getParent();
+      List<String> expanded = new ArrayList<>();
+      for (String entry : manifestPath.trim().split("\\s+")) {
+        URI uri = base.toUri().resolve(entry);
+        expanded.add(Path.of(uri).toString());
+      }
+      return String.join(File.pathSeparator, expanded);
+    }
   }
 
   /** A port that was free a moment ago, for a child process's configuration. */

@@ -15,8 +15,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,15 +68,6 @@ final class ResultStream implements Runnable {
     listener.setOnCancelHandler(ticket::cancel);
   }
 
-  /** The Arrow body of a batch: its buffers, which is what goes on the wire besides framing. */
-  private static long bodyBytes(VectorSchemaRoot root) {
-    long bytes = 0;
-    for (FieldVector vector : root.getFieldVectors()) {
-      bytes += vector.getBufferSize();
-    }
-    return bytes;
-  }
-
   /** Makes the stream give up at its next step; any thread. */
   void stop() {
     stopped = true;
@@ -105,7 +94,7 @@ final class ResultStream implements Runnable {
       while (batches.next()) {
         awaitReady(deadline);
         listener.putNext();
-        bytesStreamed.accept(bodyBytes(batches.root()));
+        bytesStreamed.accept(ArrowBatches.bodyBytes(batches.root()));
         statements.touch(ticket);
       }
       listener.completed();

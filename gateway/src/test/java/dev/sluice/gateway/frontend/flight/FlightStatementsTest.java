@@ -128,7 +128,8 @@ class FlightStatementsTest {
 
     @Override
     public ArrowBatches arrow(BufferAllocator allocator, int batchRows) {
-      throw new UnsupportedOperationException();
+      // These tests only watch cancel and close; nothing reads rows from this double.
+      throw new UnsupportedOperationException("TestingCursor has no rows to read as Arrow");
     }
 
     @Override

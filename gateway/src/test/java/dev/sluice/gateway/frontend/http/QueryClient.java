@@ -10,25 +10,19 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Date;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -160,52 +154,6 @@ final class QueryClient {
     return value instanceof Text text ? text.toString() : value;
   }
 
-  /**
-   * One representation for the rows of Arrow and of the Avatica driver: numbers as plain decimal
-   * text (doubles to 12 digits), timestamps to the millisecond (Avatica carries no more), dates ISO.
-   */
-  static List<List<Object>> normalize(List<List<Object>> rows) {
-    List<List<Object>> result = new ArrayList<>(rows.size());
-    for (List<Object> row : rows) {
-      List<Object> normalized = new ArrayList<>(row.size());
-      for (Object value : row) {
-        normalized.add(normalize(value));
-      }
-      result.add(normalized);
-    }
-    return result;
-  }
-
-  private static Object normalize(Object value) {
-    if (value instanceof Double || value instanceof Float) {
-      return new BigDecimal(((Number) value).doubleValue()).round(new MathContext(12)).stripTrailingZeros().toPlainString();
-    }
-    if (value instanceof BigDecimal decimal) {
-      return decimal.stripTrailingZeros().toPlainString();
-    }
-    if (value instanceof Number number) {
-      return new BigDecimal(number.toString()).stripTrailingZeros().toPlainString();
-    }
-    if (value instanceof Timestamp timestamp) {
-      return timestamp.toLocalDateTime().truncatedTo(ChronoUnit.MILLIS).toString();
-    }
-    if (value instanceof LocalDateTime timestamp) {
-      return timestamp.truncatedTo(ChronoUnit.MILLIS).toString();
-    }
-    if (value instanceof Date date) {
-      return date.toLocalDate().toString();
-    }
-    if (value instanceof LocalDate date) {
-      return date.toString();
-    }
-    return value;
-  }
-
-  /** Ordered when the outermost query ends with ORDER BY (after the last closing parenthesis). */
-  static boolean isOrdered(String sql) {
-    String upper = sql.toUpperCase(Locale.ROOT);
-    return upper.substring(upper.lastIndexOf(')') + 1).contains("ORDER BY");
-  }
 
   static List<List<Object>> sorted(List<List<Object>> rows) {
     List<List<Object>> copy = new ArrayList<>(rows);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.gateway.GatewayServer;
 import dev.sluice.gateway.testing.Corpus;
+import dev.sluice.gateway.testing.ResultRows;
 import dev.sluice.gateway.testing.TestingGateway;
 import java.net.http.HttpResponse;
 import java.sql.SQLException;
@@ -41,11 +42,11 @@ class QueryRouteCorpusTest {
     assertThat(response.headers().firstValue("Content-Type")).contains(QueryClient.ARROW);
     assertThat(response.headers().firstValue(QueryRoute.QUERY_ID_HEADER)).isPresent();
 
-    List<List<Object>> viaHttp = QueryClient.normalize(QueryClient.arrowRows(response.body()));
+    List<List<Object>> viaHttp = ResultRows.normalize(QueryClient.arrowRows(response.body()));
     List<List<Object>> viaAvatica =
-        QueryClient.normalize(TestingGateway.rows(server, "protobuf", user, query.sql(), query.paramArray()));
+        ResultRows.normalize(TestingGateway.rows(server, "protobuf", user, query.sql(), query.paramArray()));
 
-    if (QueryClient.isOrdered(query.sql())) {
+    if (ResultRows.isOrdered(query.sql())) {
       assertThat(viaHttp).as(query.name()).containsExactlyElementsOf(viaAvatica);
     } else {
       assertThat(QueryClient.sorted(viaHttp)).as(query.name()).containsExactlyElementsOf(QueryClient.sorted(viaAvatica));
