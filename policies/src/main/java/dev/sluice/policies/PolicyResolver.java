@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -66,6 +67,29 @@ public final class PolicyResolver {
       views.put(table.name(), view(principal, table, grants, inherited));
     }
     return views;
+  }
+
+  /**
+   * The minimum number of distinct customers each result group must aggregate for {@code
+   * principal}, or empty when no floor applies. Like masks, the least restrictive role wins: the
+   * floor applies only if every role of the principal that grants a table of {@code tables} has
+   * one, and then it is the smallest of theirs.
+   */
+  public OptionalInt minGroupSize(Principal principal, List<TableShape> tables) {
+    requireNonNull(principal, "principal is null");
+    OptionalInt floor = OptionalInt.empty();
+    for (String roleName : principal.roles()) {
+      Optional<Role> role = policies.role(roleName);
+      if (role.isEmpty() || tables.stream().noneMatch(table -> grantFor(role.get(), table.name()).isPresent())) {
+        continue;
+      }
+      if (role.get().minGroupSize().isEmpty()) {
+        return OptionalInt.empty();
+      }
+      int k = role.get().minGroupSize().getAsInt();
+      floor = OptionalInt.of(floor.isEmpty() ? k : Math.min(floor.getAsInt(), k));
+    }
+    return floor;
   }
 
   /** The grants of the principal's roles on one table, with each role's filter resolved for the principal. */

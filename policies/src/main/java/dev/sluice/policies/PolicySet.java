@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Everything a policy file says: the roles and, per role, which virtual tables it may read and how.
@@ -20,11 +21,21 @@ public record PolicySet(Map<String, Role> roles) {
     return Optional.ofNullable(roles.get(name));
   }
 
-  /** One role: its grants keyed by virtual table name ({@code schema.table} or just {@code table}). */
-  public record Role(String name, Map<String, TableGrant> tables) {
+  /**
+   * One role: its grants keyed by virtual table name ({@code schema.table} or just {@code table}),
+   * and, for an aggregation-only role, the minimum number of distinct customers every result group
+   * must aggregate ({@code min_group_size}).
+   */
+  public record Role(String name, Map<String, TableGrant> tables, OptionalInt minGroupSize) {
     public Role {
       requireNonNull(name, "name is null");
       tables = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(tables, "tables is null")));
+      requireNonNull(minGroupSize, "minGroupSize is null");
+    }
+
+    /** A role without a minimum group size. */
+    public Role(String name, Map<String, TableGrant> tables) {
+      this(name, tables, OptionalInt.empty());
     }
   }
 

@@ -10,10 +10,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
-/** Binds one role: the tables it may read, each named {@code table} or {@code schema.table}. */
+/**
+ * Binds one role: the tables it may read, each named {@code table} or {@code schema.table}, and an
+ * optional {@code min_group_size} that makes the role aggregation-only.
+ */
 final class RoleBinder {
-  private static final List<String> KEYS = List.of("tables");
+  private static final List<String> KEYS = List.of("tables", "min_group_size");
+  /** Below 2 a "group" may be one customer, which is what the floor exists to prevent. */
+  static final int SMALLEST_GROUP_SIZE = 2;
 
   private RoleBinder() {}
 
@@ -32,10 +38,26 @@ final class RoleBinder {
         TableGrantBinder.bind(table, reader).ifPresent(grant -> grants.put(table.key(), grant));
       }
     }
+    OptionalInt minGroupSize = node.map(object -> minGroupSize(object, role.path(), reader)).orElse(OptionalInt.empty());
     if (reader.problemCount() > before || tables.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new Role(role.key(), grants));
+    return Optional.of(new Role(role.key(), grants, minGroupSize));
+  }
+
+  private static OptionalInt minGroupSize(ObjectNode role, String parent, PolicyReader reader) {
+    String path = PolicyReader.path(parent, "min_group_size");
+    Optional<JsonNode> value = PolicyReader.field(role, "min_group_size");
+    if (value.isEmpty()) {
+      return OptionalInt.empty();
+    }
+    JsonNode node = value.get();
+    if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < SMALLEST_GROUP_SIZE) {
+      reader.problem(path, "expected a whole number of customers, at least " + SMALLEST_GROUP_SIZE + ", got '"
+          + node.asText() + "'");
+      return OptionalInt.empty();
+    }
+    return OptionalInt.of(node.intValue());
   }
 
   // Required, even when empty, so that a role reading nothing says so rather than forgets to.

@@ -136,7 +136,7 @@ class PolicyFileTest {
           String customers = "roles.Analyst.tables.customers";
           assertThat(e.problems()).contains(
               "role_list: unknown key (expected roles)",
-              "roles.marketer.tabels: unknown key (expected tables)",
+              "roles.marketer.tabels: unknown key (expected one of tables, min_group_size)",
               "roles.marketer.tables: is required (write {} for a role that reads no tables)",
               customers + ".colums: unknown key (expected one of default, columns, row_filters)",
               customers + ".default: expected allow or deny, got 'maybe'",
@@ -275,6 +275,30 @@ class PolicyFileTest {
         .isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.problems()).containsExactly(
             "roles.marketer.tables.customers.columns.city.mask.expression:"
                 + " ${...} is not available in masks; user attributes belong in row filters"));
+  }
+
+  @Test
+  void aRoleMayBeAggregationOnlyWithAMinimumGroupSize() {
+    String yaml = """
+        roles:
+          analyst:
+            min_group_size: 25
+            tables: {customers: {}}
+          admin:
+            tables: {customers: {}}
+        """;
+    PolicySet policies = PolicyFile.parse(yaml, "floor.yaml", NO_VARIABLES);
+    assertThat(policies.role("analyst").orElseThrow().minGroupSize()).hasValue(25);
+    assertThat(policies.role("admin").orElseThrow().minGroupSize()).isEmpty();
+
+    for (String bad : List.of("1", "0", "-5", "2.5", "many", "[25]", "3000000000")) {
+      String broken = "roles:\n  analyst:\n    min_group_size: " + bad + "\n    tables: {}\n";
+      assertThatThrownBy(() -> PolicyFile.parse(broken, "floor.yaml", NO_VARIABLES))
+          .as(bad)
+          .isInstanceOfSatisfying(PolicyException.class, e -> assertThat(e.problems()).singleElement()
+              .asString().startsWith("roles.analyst.min_group_size: expected a whole number of customers,"
+                  + " at least 2, got"));
+    }
   }
 
   @Test

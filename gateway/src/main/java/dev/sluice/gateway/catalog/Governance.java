@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -95,8 +96,11 @@ public final class Governance {
     }
     // Principals who differ only in a gateway table must not share plans, so it is part of the view.
     gatewayTables.forEach(table -> sqls.add(table.qualifiedName() + "=granted"));
+    OptionalInt minGroupSize = current.resolver.minGroupSize(principal, shapes);
+    minGroupSize.ifPresent(k -> sqls.add("min_group_size=" + k));
     String fingerprint = sha256(String.join("\n", sqls));
-    return current.byFingerprint.get(fingerprint, () -> governedView(fingerprint, views, gatewayTables));
+    return current.byFingerprint.get(
+        fingerprint, () -> governedView(fingerprint, views, gatewayTables, minGroupSize));
   }
 
   /** The gateway's own tables (audit.query_log) that some role of the principal grants. */
@@ -109,7 +113,10 @@ public final class Governance {
   }
 
   private GovernedView governedView(
-      String fingerprint, Map<String, TableView> views, List<GatewayTable> gatewayTables) {
+      String fingerprint,
+      Map<String, TableView> views,
+      List<GatewayTable> gatewayTables,
+      OptionalInt minGroupSize) {
     SchemaPlus root = CalciteSchema.createRootSchema(false, true).plus();
     List<GovernedTable> tables = new ArrayList<>();
     SchemaPlus schema = views.isEmpty() ? null : root.add(catalog.schemaName(), new AbstractSchema());
@@ -141,7 +148,7 @@ public final class Governance {
           .add(table.name(), table.table());
       tables.add(governed(table));
     }
-    return new GovernedView(fingerprint, root, tables);
+    return new GovernedView(fingerprint, root, tables, minGroupSize);
   }
 
   /** A gateway table as granted: every column clear, every row. */
