@@ -74,7 +74,8 @@ public final class AuditTrail implements QueryAudit, LoginAudit {
         redactLiterals,
         ChainHash.sha256Hex(plan.sql()),
         withoutSecrets(plan.access(), salts),
-        pushdowns);
+        pushdowns,
+        plan.floor().map(floor -> java.util.OptionalInt.of(floor.minGroupSize())).orElse(java.util.OptionalInt.empty()));
     long startedNanos = System.nanoTime();
     log.appendDurably(record);
     return new AuditedExecution(queryId, plan.planningTime(), startedNanos, redactLiterals, this::write);

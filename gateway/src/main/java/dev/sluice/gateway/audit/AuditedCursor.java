@@ -82,6 +82,11 @@ final class AuditedCursor implements QueryCursor {
   }
 
   @Override
+  public OptionalLong foldedGroups() {
+    return cursor.foldedGroups();
+  }
+
+  @Override
   public void cancel() {
     cursor.cancel();
   }
@@ -89,12 +94,14 @@ final class AuditedCursor implements QueryCursor {
   @Override
   public void close() {
     boolean allRowsRead = failure == null && cursor.done();
+    OptionalLong folded = cursor.foldedGroups();
     try {
       cursor.close();
     } finally {
       // Rows as Java arrays have no byte size worth reporting; Arrow batches do.
       execution.finish(
-          Optional.ofNullable(failure), allRowsRead, rows.get(), arrow ? OptionalLong.of(bytes.get()) : OptionalLong.empty());
+          Optional.ofNullable(failure), allRowsRead, rows.get(), arrow ? OptionalLong.of(bytes.get()) : OptionalLong.empty(),
+          folded);
     }
   }
 }

@@ -46,11 +46,12 @@ final class AuditedExecution implements QueryAudit.AuditedQuery {
 
   @Override
   public void failed(RuntimeException failure) {
-    finish(Optional.of(failure), false, 0, OptionalLong.empty());
+    finish(Optional.of(failure), false, 0, OptionalLong.empty(), OptionalLong.empty());
   }
 
   /** Writes the finished record, the first time only. */
-  void finish(Optional<RuntimeException> failure, boolean allRowsRead, long rows, OptionalLong bytes) {
+  void finish(
+      Optional<RuntimeException> failure, boolean allRowsRead, long rows, OptionalLong bytes, OptionalLong foldedGroups) {
     if (!finished.compareAndSet(false, true)) {
       return;
     }
@@ -62,7 +63,7 @@ final class AuditedExecution implements QueryAudit.AuditedQuery {
     double executionMs = Math.max(0, sinceExecute - queueMs.orElse(0.0));
     QueryFinished.Timings timings =
         new QueryFinished.Timings(queueMs, planningMs, executionMs, planningMs + sinceExecute);
-    writer.accept(new QueryFinished(queryId, status, error, rows, bytes, timings));
+    writer.accept(new QueryFinished(queryId, status, error, rows, bytes, timings, foldedGroups));
   }
 
   private AuditError safe(AuditError error) {

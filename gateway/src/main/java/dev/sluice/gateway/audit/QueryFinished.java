@@ -9,10 +9,17 @@ import java.util.OptionalLong;
 /**
  * How one execution ended: {@code ok} (every row read), {@code failed}, {@code canceled} (stopped
  * or closed before its last row) or {@code timeout}; the error, the rows and (when known) bytes
- * returned, and its timings.
+ * returned, its timings and, under a minimum group size, how many groups were folded into the
+ * remainder group (when the rows read tell).
  */
 public record QueryFinished(
-    String queryId, String status, Optional<AuditError> error, long rows, OptionalLong bytes, Timings timings)
+    String queryId,
+    String status,
+    Optional<AuditError> error,
+    long rows,
+    OptionalLong bytes,
+    Timings timings,
+    OptionalLong foldedGroups)
     implements AuditEvent {
   public static final String TYPE = "finished";
 
@@ -22,6 +29,13 @@ public record QueryFinished(
     requireNonNull(error, "error is null");
     requireNonNull(bytes, "bytes is null");
     requireNonNull(timings, "timings is null");
+    requireNonNull(foldedGroups, "foldedGroups is null");
+  }
+
+  /** A query that folded no groups, or whose plan does not count them. */
+  public QueryFinished(
+      String queryId, String status, Optional<AuditError> error, long rows, OptionalLong bytes, Timings timings) {
+    this(queryId, status, error, rows, bytes, timings, OptionalLong.empty());
   }
 
   /**
@@ -51,6 +65,11 @@ public record QueryFinished(
       record.putNull("bytes");
     }
     writeTimings(record, timings);
+    if (foldedGroups.isPresent()) {
+      record.put("folded_groups", foldedGroups.getAsLong());
+    } else {
+      record.putNull("folded_groups");
+    }
   }
 
   static void writeTimings(ObjectNode record, Timings timings) {

@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * The write-ahead record of one execution, durable before any warehouse sees its SQL: who runs it
  * from where, the SQL as received (or with its literals replaced by {@code ?}) and its SHA-256,
- * what it reads with which masks and row filters, and the SQL each warehouse is sent.
+ * what it reads with which masks and row filters, the minimum group size it is held to (for an
+ * aggregation-only caller) and the SQL each warehouse is sent.
  */
 public record QueryStarted(
     String queryId,
@@ -20,7 +21,8 @@ public record QueryStarted(
     boolean sqlRedacted,
     String sqlHash,
     AccessSummary access,
-    List<PushdownSql> pushdowns) implements AuditEvent {
+    List<PushdownSql> pushdowns,
+    java.util.OptionalInt minGroupSize) implements AuditEvent {
   public static final String TYPE = "started";
 
   public QueryStarted {
@@ -30,6 +32,19 @@ public record QueryStarted(
     requireNonNull(sqlHash, "sqlHash is null");
     requireNonNull(access, "access is null");
     pushdowns = List.copyOf(requireNonNull(pushdowns, "pushdowns is null"));
+    requireNonNull(minGroupSize, "minGroupSize is null");
+  }
+
+  /** A record of a query without a minimum group size. */
+  public QueryStarted(
+      String queryId,
+      Caller caller,
+      Optional<String> sql,
+      boolean sqlRedacted,
+      String sqlHash,
+      AccessSummary access,
+      List<PushdownSql> pushdowns) {
+    this(queryId, caller, sql, sqlRedacted, sqlHash, access, pushdowns, java.util.OptionalInt.empty());
   }
 
   /** The SQL one warehouse runs for the query; empty when literal redaction could not parse it. */
@@ -55,6 +70,11 @@ public record QueryStarted(
     writeAccess(record);
     // Only refused queries name hidden tables or columns; one that runs never does.
     record.putArray("denied");
+    if (minGroupSize.isPresent()) {
+      record.put("min_group_size", minGroupSize.getAsInt());
+    } else {
+      record.putNull("min_group_size");
+    }
   }
 
   /** What the query reads, with which masks and filters, and the SQL sent to each warehouse. */

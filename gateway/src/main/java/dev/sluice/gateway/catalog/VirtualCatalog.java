@@ -52,6 +52,7 @@ public final class VirtualCatalog {
   private final Map<String, VirtualTable> tables;
   private final Map<String, Warehouse> warehouses;
   private final List<GatewayTable> gatewayTables;
+  private final Map<List<String>, CustomerKey> customerKeys;
 
   private VirtualCatalog(
       JavaTypeFactory typeFactory,
@@ -59,13 +60,57 @@ public final class VirtualCatalog {
       String schemaName,
       Map<String, VirtualTable> tables,
       Map<String, Warehouse> warehouses,
-      List<GatewayTable> gatewayTables) {
+      List<GatewayTable> gatewayTables,
+      Map<List<String>, CustomerKey> customerKeys) {
     this.typeFactory = typeFactory;
     this.physicalRoot = physicalRoot;
     this.schemaName = schemaName;
     this.tables = tables;
     this.warehouses = warehouses;
     this.gatewayTables = List.copyOf(gatewayTables);
+    this.customerKeys = Map.copyOf(customerKeys);
+  }
+
+  /**
+   * Where a physical table holds customer ids: the physical columns that the customer keys of the
+   * virtual tables mapped onto it read, or, when such a key is an expression, the virtual table
+   * whose key it is (the minimum group size cannot follow an expression back to its customers).
+   */
+  public record CustomerKey(List<String> columns, Optional<String> expressionKeyOf) {
+    public CustomerKey {
+      columns = List.copyOf(requireNonNull(columns, "columns is null"));
+      requireNonNull(expressionKeyOf, "expressionKeyOf is null");
+    }
+  }
+
+  /**
+   * The customer key of the physical table named {@code qualifiedName} (warehouse, schema, table),
+   * if a virtual table with a customer key maps onto it.
+   */
+  public Optional<CustomerKey> customerKey(List<String> qualifiedName) {
+    return Optional.ofNullable(customerKeys.get(qualifiedName));
+  }
+
+  private static Map<List<String>, CustomerKey> customerKeys(VirtualSchemaConfig config) {
+    Map<List<String>, CustomerKey> keys = new LinkedHashMap<>();
+    for (VirtualTableConfig table : config.tables()) {
+      if (table.customerKey().isEmpty()) {
+        continue;
+      }
+      List<String> name = List.of(table.source().warehouse(), table.source().schema(), table.source().table());
+      CustomerKey known = keys.getOrDefault(name, new CustomerKey(List.of(), Optional.empty()));
+      ColumnConfig key = table.column(table.customerKey().get()).orElseThrow();
+      if (key.column().isPresent() && key.expression().isEmpty()) {
+        List<String> columns = new ArrayList<>(known.columns());
+        if (!columns.contains(key.column().get())) {
+          columns.add(key.column().get());
+        }
+        keys.put(name, new CustomerKey(columns, known.expressionKeyOf()));
+      } else {
+        keys.put(name, new CustomerKey(known.columns(), Optional.of(table.name())));
+      }
+    }
+    return keys;
   }
 
   /**
@@ -84,7 +129,7 @@ public final class VirtualCatalog {
     }
     List<GatewayTable> all = new ArrayList<>(gatewayTables);
     all.addAll(added);
-    return new VirtualCatalog(typeFactory, physicalRoot, schemaName, tables, warehouses, all);
+    return new VirtualCatalog(typeFactory, physicalRoot, schemaName, tables, warehouses, all, customerKeys);
   }
 
   /** The tables the gateway serves itself, such as {@code audit.query_log}. */
@@ -155,7 +200,8 @@ public final class VirtualCatalog {
         config.name(),
         Collections.unmodifiableMap(tables),
         Collections.unmodifiableMap(warehouses),
-        List.of());
+        List.of(),
+        customerKeys(config));
   }
 
   /**

@@ -129,6 +129,11 @@ final class EngineCursor implements QueryCursor {
   }
 
   @Override
+  public java.util.OptionalLong foldedGroups() {
+    return cursor instanceof FoldedGroupsCursor folded ? folded.foldedGroups() : java.util.OptionalLong.empty();
+  }
+
+  @Override
   public boolean done() {
     return cursor.done();
   }

@@ -31,6 +31,15 @@ public interface QueryCursor extends AutoCloseable {
    */
   ArrowBatches arrow(BufferAllocator allocator, int batchRows);
 
+  /**
+   * For an aggregation-only caller, how many result groups of fewer customers than the minimum
+   * group size were folded into the remainder group, as far as the rows read so far tell (every row
+   * carries the count; an empty result none). Empty when the plan does not report it.
+   */
+  default java.util.OptionalLong foldedGroups() {
+    return java.util.OptionalLong.empty();
+  }
+
   /** Whether every row has been returned. */
   boolean done();
 

@@ -358,7 +358,7 @@ public final class QueryEngine implements AutoCloseable {
         timer.cancel(false);
       }
       JdbcCursor cursor =
-          new JdbcCursor(warehouse.name(), connection, statement, resultSet, plan.columns());
+          new JdbcCursor(warehouse.name(), connection, statement, resultSet, plan.executedColumns());
       return withTimeout(plan, cursor, timeout, cursor::stop, attribution, lifecycle);
     } catch (SQLException e) {
       closeQuietly(statement);
@@ -394,7 +394,7 @@ public final class QueryEngine implements AutoCloseable {
     try {
       Enumerable<Object> enumerable = federated.bindable().bind(context);
       Enumerator<Object> enumerator = enumerable.enumerator();
-      FederatedCursor cursor = new FederatedCursor(enumerator, cancelFlag, plan.columns().size());
+      FederatedCursor cursor = new FederatedCursor(enumerator, cancelFlag, plan.executedColumns().size());
       return withTimeout(plan, cursor, timeout, cursor::stop, attribution, lifecycle);
     } catch (RuntimeException e) {
       Throwable cause = e;
@@ -426,8 +426,11 @@ public final class QueryEngine implements AutoCloseable {
       Consumer<StopReason> stop,
       QueryAttribution attribution,
       QueryLifecycle lifecycle) {
+    RowCursor rows = plan.executedColumns().size() > plan.columns().size()
+        ? new FoldedGroupsCursor(cursor, plan.executedColumns())
+        : cursor;
     EngineCursor engineCursor =
-        new EngineCursor(plan.columns(), cursor, attribution, lifecycle, stop, releaser());
+        new EngineCursor(plan.columns(), rows, attribution, lifecycle, stop, releaser());
     engineCursor.arm(schedule(timeout, () -> engineCursor.timedOut(StopReason.timedOut(timeout))));
     return engineCursor;
   }

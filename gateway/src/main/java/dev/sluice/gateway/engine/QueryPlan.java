@@ -13,6 +13,7 @@ import org.apache.calcite.runtime.Bindable;
  * A planned, governed query ready to run any number of times with different parameters. Plans are
  * immutable and shared through the plan cache. {@code access} is what the query reads (for the
  * audit log); {@code planningTime} is how long preparing it took for the caller holding this plan.
+ * {@code floor} is the minimum group size the plan enforces, when the principal is aggregation-only.
  */
 public record QueryPlan(
     String sql,
@@ -22,7 +23,8 @@ public record QueryPlan(
     Execution execution,
     String explainText,
     AccessSummary access,
-    Duration planningTime) {
+    Duration planningTime,
+    Optional<GroupFloor> floor) {
   public QueryPlan {
     requireNonNull(sql, "sql is null");
     columns = List.copyOf(requireNonNull(columns, "columns is null"));
@@ -32,6 +34,20 @@ public record QueryPlan(
     requireNonNull(explainText, "explainText is null");
     requireNonNull(access, "access is null");
     requireNonNull(planningTime, "planningTime is null");
+    requireNonNull(floor, "floor is null");
+  }
+
+  /** A plan without a minimum group size. */
+  public QueryPlan(
+      String sql,
+      List<ResultColumn> columns,
+      List<RelDataType> parameterTypes,
+      List<Pushdown> pushdowns,
+      Execution execution,
+      String explainText,
+      AccessSummary access,
+      Duration planningTime) {
+    this(sql, columns, parameterTypes, pushdowns, execution, explainText, access, planningTime, Optional.empty());
   }
 
   /** A plan whose access summary and planning time are not known. */
@@ -47,7 +63,28 @@ public record QueryPlan(
 
   /** This plan as handed to a caller whose preparing took {@code time} (a cache hit takes almost none). */
   public QueryPlan withPlanningTime(Duration time) {
-    return new QueryPlan(sql, columns, parameterTypes, pushdowns, execution, explainText, access, time);
+    return new QueryPlan(sql, columns, parameterTypes, pushdowns, execution, explainText, access, time, floor);
+  }
+
+  /**
+   * The minimum group size a plan enforces; {@code foldedGroups}, when present, is the extra last
+   * column its execution returns (not shown to clients): how many groups were folded.
+   */
+  public record GroupFloor(int minGroupSize, Optional<ResultColumn> foldedGroups) {
+    public GroupFloor {
+      requireNonNull(foldedGroups, "foldedGroups is null");
+    }
+  }
+
+  /** The columns the execution produces: the client's, then the folded-groups column if any. */
+  public List<ResultColumn> executedColumns() {
+    Optional<ResultColumn> hidden = floor.flatMap(GroupFloor::foldedGroups);
+    if (hidden.isEmpty()) {
+      return columns;
+    }
+    List<ResultColumn> all = new java.util.ArrayList<>(columns);
+    all.add(hidden.get());
+    return List.copyOf(all);
   }
 
   /** SQL that one warehouse runs for this query; {@code parameterOrder} maps its {@code ?}s to the query's. */

@@ -13,6 +13,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -35,6 +36,9 @@ import org.apache.calcite.prepare.CalciteCatalogReader;
 import org.apache.calcite.rel.RelCollationTraitDef;
 import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.logical.LogicalProject;
+import org.apache.calcite.rel.rules.ProjectToWindowRule;
 import org.apache.calcite.rel.RelRoot;
 import org.apache.calcite.rel.RelVisitor;
 import org.apache.calcite.rel.type.RelDataType;
@@ -221,6 +225,27 @@ public final class QueryPlanner {
     for (RelDataTypeField field : root.validatedRowType.getFieldList()) {
       columns.add(new ResultColumn(field.getName(), field.getType()));
     }
+    Optional<QueryPlan.GroupFloor> floor = Optional.empty();
+    if (view.minGroupSize().isPresent()) {
+      int k = view.minGroupSize().getAsInt();
+      MinimumGroupSize.Result floored = MinimumGroupSize.apply(logical, k, catalog);
+      logical = floored.plan();
+      // Folding makes keys and aggregates nullable: clients see the rewritten plan's types.
+      List<RelDataTypeField> fields = logical.getRowType().getFieldList();
+      for (int i = 0; i < columns.size(); i++) {
+        columns.set(i, new ResultColumn(columns.get(i).name(), fields.get(i).getType()));
+      }
+      Optional<ResultColumn> folded = floored.foldedGroups()
+          ? Optional.of(new ResultColumn(MinimumGroupSize.FOLDED_GROUPS, fields.get(fields.size() - 1).getType()))
+          : Optional.empty();
+      floor = Optional.of(new QueryPlan.GroupFloor(k, folded));
+      // The floor's fold count is a window SUM; where the gateway runs it (a query across
+      // warehouses), it must become a window operator (see the rule's removal above).
+      planner.addRule(ProjectToWindowRule.ProjectToLogicalProjectAndWindowRule.ProjectToLogicalProjectAndWindowRuleConfig
+          .DEFAULT.withOperandSupplier(b -> b.operand(LogicalProject.class).predicate(Project::containsOver).anyInputs())
+          .as(ProjectToWindowRule.ProjectToLogicalProjectAndWindowRule.ProjectToLogicalProjectAndWindowRuleConfig.class)
+          .toRule());
+    }
 
     Program program = Programs.standard();
     RelTraitSet desired = logical.getTraitSet().replace(EnumerableConvention.INSTANCE);
@@ -246,7 +271,7 @@ public final class QueryPlanner {
       execution = new QueryPlan.Federated(bindable, stash);
     }
     return new QueryPlan(
-        sql, columns, parameterTypes, pushdowns, execution, explainText, access, Duration.ZERO);
+        sql, columns, parameterTypes, pushdowns, execution, explainText, access, Duration.ZERO, floor);
   }
 
   /**

@@ -36,6 +36,17 @@ class CorpusPerUserTest {
     }
   }
 
+  /** The corpus queries whose results have a row per customer (or name customers). */
+  private static final Set<String> CUSTOMER_LEVEL = Set.of(
+      "high_bread_propensity",
+      "composite_paid_media",
+      "frequent_bread_buyers_last_90_days",
+      "rfm",
+      "lapsed_high_value",
+      "web_converted_never_in_store",
+      "profile_lookup",
+      "labelled_audiences");
+
   static Stream<Arguments> queries() {
     return Stream.of("max", "mia", "ana", "act", "sam")
         .flatMap(user -> Corpus.load().stream().map(query -> Arguments.of(user, query)));
@@ -54,6 +65,14 @@ class CorpusPerUserTest {
           .isInstanceOfSatisfying(
               SQLException.class,
               e -> assertThat(DemoPoliciesTest.fullMessage(e)).startsWith("42S02").contains("not found"));
+      return;
+    }
+    if (user.equals("ana") && CUSTOMER_LEVEL.contains(query.name())) {
+      // The analyst is aggregation-only (min_group_size 25): customer-level results are refused.
+      assertThatThrownBy(() -> AdversarialPolicyTest.rowsAs(user, query.sql(), query.paramArray()))
+          .isInstanceOfSatisfying(
+              SQLException.class,
+              e -> assertThat(DemoPoliciesTest.fullMessage(e)).startsWith("42501").contains("min_group_size 25"));
       return;
     }
     List<List<Object>> rows = AdversarialPolicyTest.rowsAs(user, query.sql(), query.paramArray());

@@ -71,14 +71,7 @@ class DemoPoliciesTest {
     String missing = message("ana", "SELECT emial FROM cdp.customers");
     assertThat(withoutPositions(denied.replace("email", "X")))
         .isEqualTo(withoutPositions(missing.replace("emial", "X")));
-    try (Connection connection = TestingGateway.connect(server, "protobuf", "ana");
-        Statement statement = connection.createStatement();
-        ResultSet rs = statement.executeQuery("SELECT * FROM cdp.customers WHERE customer_id = 42")) {
-      List<String> names = new ArrayList<>();
-      for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-        names.add(rs.getMetaData().getColumnName(i).toLowerCase(Locale.ROOT));
-      }
-      assertThat(names).doesNotContain("email", "phone", "first_name", "last_name").contains("customer_id", "birth_date");
+    try (Connection connection = TestingGateway.connect(server, "protobuf", "ana")) {
       DatabaseMetaData md = connection.getMetaData();
       List<String> columns = new ArrayList<>();
       try (ResultSet meta = md.getColumns(null, "cdp", "customers", "%")) {
@@ -88,8 +81,10 @@ class DemoPoliciesTest {
       }
       assertThat(columns).doesNotContain("email", "phone", "first_name", "last_name").contains("birth_date");
     }
-    List<Object> birth = row("ana", "SELECT birth_date FROM cdp.customers WHERE customer_id = 42");
-    assertThat(((java.sql.Date) birth.get(0)).toLocalDate().getDayOfYear()).isEqualTo(1);
+    // Birth dates are coarsened to the year (ana is aggregation-only, so they come as groups).
+    List<Object> births = column("ana", "SELECT birth_date FROM cdp.customers GROUP BY birth_date");
+    assertThat(births).hasSizeGreaterThan(10).allSatisfy(birth ->
+        assertThat(birth == null || ((java.sql.Date) birth).toLocalDate().getDayOfYear() == 1).isTrue());
   }
 
   @Test
