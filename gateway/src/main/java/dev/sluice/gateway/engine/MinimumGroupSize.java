@@ -398,7 +398,10 @@ final class MinimumGroupSize {
     List<Integer> groups = aggregate.getGroupSet().asList();
     int groupCount = groups.size();
 
-    // S: group keys, small, and (for the top floor) how many groups are small.
+    // S: group keys, small, and (for the top floor) how many groups are small. A group with a NULL
+    // key counts as small: the join below matches keys with "=", which warehouses run as a hash
+    // join ("IS NOT DISTINCT FROM" and its OR form make DuckDB and PostgreSQL loop), so rows with a
+    // NULL key find no group and fold into the remainder.
     builder.push(in);
     List<RelBuilder.AggCall> counts = new ArrayList<>();
     for (int key : input.keys()) {
@@ -408,6 +411,11 @@ final class MinimumGroupSize {
     List<RexNode> smallParts = new ArrayList<>();
     for (int i = 0; i < input.keys().size(); i++) {
       smallParts.add(builder.lessThan(builder.field(groupCount + i), builder.literal(k)));
+    }
+    for (int i = 0; i < groupCount; i++) {
+      if (builder.field(i).getType().isNullable()) {
+        smallParts.add(builder.isNull(builder.field(i)));
+      }
     }
     RexNode small = builder.or(smallParts);
     List<RexNode> sFields = new ArrayList<>(builder.fields(ImmutableBitSet.range(groupCount)));
@@ -419,18 +427,14 @@ final class MinimumGroupSize {
     builder.project(sFields);
     RelNode s = builder.build();
 
-    // J: the input with each row's group marked small or not.
+    // J: the input with each row's group marked small or not (no group: small).
     builder.push(in).push(s);
     List<RexNode> same = new ArrayList<>();
     for (int i = 0; i < groupCount; i++) {
-      // "a IS NOT DISTINCT FROM b", written out: not every warehouse (Redshift) has the operator.
-      RexNode a = builder.field(2, 0, groups.get(i));
-      RexNode b = builder.field(2, 1, i);
-      same.add(builder.or(builder.equals(a, b), builder.and(builder.isNull(a), builder.isNull(b))));
+      same.add(builder.equals(builder.field(2, 0, groups.get(i)), builder.field(2, 1, i)));
     }
-    builder.join(JoinRelType.INNER, same.isEmpty() ? builder.literal(true) : builder.and(same));
-    RelNode joined = builder.peek();
-    RexNode isSmall = builder.field(width + groupCount);
+    builder.join(JoinRelType.LEFT, same.isEmpty() ? builder.literal(true) : builder.and(same));
+    RexNode isSmall = builder.call(SqlStdOperatorTable.IS_NOT_FALSE, builder.field(width + groupCount));
     List<RexNode> projected = new ArrayList<>(builder.fields(ImmutableBitSet.range(width)));
     for (int group : groups) {
       RexNode key = builder.field(group);
@@ -444,6 +448,8 @@ final class MinimumGroupSize {
     RelNode marked = builder.build();
 
     // A2: the original aggregate over the marked rows, plus the distinct customers per final group.
+    // (The planner must then keep COUNT(DISTINCT) beside the other aggregates rather than split them
+    // into grouping sets no warehouse is sent: see QueryPlanner.)
     List<AggregateCall> calls = new ArrayList<>();
     for (AggregateCall call : aggregate.getAggCallList()) {
       calls.add(recall(call, groupCount, marked));

@@ -118,7 +118,15 @@ public final class QueryPlanner {
               + " statements are refused");
     }
     try {
-      return planQuery(sql, query, explain, view);
+      if (view.minGroupSize().isPresent()) {
+        try {
+          return planQuery(sql, query, explain, view, true);
+        } catch (org.apache.calcite.plan.RelOptPlanner.CannotPlanException e) {
+          // Across warehouses the gateway runs the floor's COUNT(DISTINCT) itself, which needs it split.
+          return planQuery(sql, query, explain, view, false);
+        }
+      }
+      return planQuery(sql, query, explain, view, false);
     } catch (GatewayException e) {
       throw e;
     } catch (CalciteContextException e) {
@@ -173,7 +181,14 @@ public final class QueryPlanner {
     }
   }
 
-  private QueryPlan planQuery(String sql, SqlNode query, boolean explain, GovernedView view) {
+  /**
+   * @param wholeDistinctAggregates keep COUNT(DISTINCT) beside other aggregates in one aggregate, as
+   *     warehouses run it, instead of splitting it into grouping sets the gateway would have to run
+   *     over every input row (the minimum group size's counting); fails to plan where the gateway
+   *     must aggregate itself
+   */
+  private QueryPlan planQuery(
+      String sql, SqlNode query, boolean explain, GovernedView view, boolean wholeDistinctAggregates) {
     VolcanoPlanner planner = new VolcanoPlanner(null, Contexts.of(SqlSettings.CONNECTION));
     planner.addRelTraitDef(ConventionTraitDef.INSTANCE);
     planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
@@ -193,6 +208,11 @@ public final class QueryPlanner {
     planner.removeRule(CoreRules.PROJECT_TO_SEMI_JOIN);
     planner.removeRule(CoreRules.JOIN_ON_UNIQUE_TO_SEMI_JOIN);
     planner.removeRule(CoreRules.JOIN_TO_SEMI_JOIN);
+    if (wholeDistinctAggregates) {
+      planner.removeRule(CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES);
+      planner.removeRule(CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES_TO_JOIN);
+      planner.removeRule(CoreRules.AGGREGATE_EXPAND_WITHIN_DISTINCT);
+    }
     planner.setExecutor(new RexExecutorImpl(DataContexts.EMPTY));
     RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(catalog.typeFactory()));
 

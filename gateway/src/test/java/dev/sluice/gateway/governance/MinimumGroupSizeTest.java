@@ -43,7 +43,7 @@ class MinimumGroupSizeTest {
     for (List<Object> row : rows("admin", sql)) {
       List<Object> key = row.subList(0, keyCount);
       long n = ((Number) row.get(keyCount)).longValue();
-      if (n >= K && !key.equals(nullKeys)) {
+      if (n >= K && !key.contains(null)) { // a group with a NULL key is folded too
         expected.put(key, List.of(n, row.get(keyCount + 1)));
       } else {
         small++;
