@@ -23,9 +23,12 @@ public record Principal(String user, Set<String> roles, Map<String, String> attr
     this(user, roles, attributes, Optional.empty());
   }
 
-  /** The same caller declaring {@code purpose} (or none, when empty) instead. */
+  /**
+   * The same caller declaring {@code purpose} instead, as a client sent it: surrounding blanks are
+   * dropped, and a blank purpose is none.
+   */
   public Principal withPurpose(Optional<String> purpose) {
-    return new Principal(user, roles, attributes, purpose);
+    return new Principal(user, roles, attributes, purpose.map(String::strip).filter(p -> !p.isEmpty()));
   }
 
   public Optional<String> attribute(String name) {
