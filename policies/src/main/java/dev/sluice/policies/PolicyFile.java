@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.sluice.policies.PolicySet.Purpose;
 import dev.sluice.policies.PolicySet.Role;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,17 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *         row_filters:                    # ANDed; each a SQL condition or { sql, if_attribute }
  *           - sql: "region = ${user.region}"   # ${user.NAME}: the user's attribute as a string literal
  *             if_attribute: region        # apply only to users having this attribute
+ *   activation:
+ *     requires_purpose: true              # its users must declare a purpose to query at all
+ *     tables: { ... }
+ * purposes:                               # optional, keyed by name
+ *   email_marketing:
+ *     description: "Newsletters"          # optional
+ *     roles: [activation]                 # required: the roles that may declare it
+ *     tables:                             # optional; overlays on those roles' grants
+ *       customers:
+ *         columns: { email: allow }       # replaces the role's rule for these columns
+ *         row_filters: [ "email_opt_in" ] # ANDed to the role's filters
  * }</pre>
  *
  * <p>Names are SQL identifiers compared case-insensitively; unknown keys are errors. SQL is checked
@@ -50,7 +62,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * schema.
  */
 public final class PolicyFile {
-  private static final List<String> TOP_LEVEL_KEYS = List.of("roles");
+  private static final List<String> TOP_LEVEL_KEYS = List.of("roles", "purposes");
 
   // The tree is walked by hand rather than data-bound because binding stops at the first error.
   // Duplicate keys fail the parse: silently keeping the last one could widen a grant unnoticed.
@@ -119,7 +131,60 @@ public final class PolicyFile {
       }
       RoleBinder.bind(role, reader).ifPresent(r -> bound.put(role.key(), r));
     }
-    return roles.map(node -> new PolicySet(bound));
+    Map<String, Purpose> purposes = purposes(top, reader);
+    List<String> roleNames = roles.map(node -> reader.entries(node, "roles")).orElse(List.of()).stream()
+        .map(PolicyReader.Entry::key).toList();
+    checkPurposeRoles(purposes, roleNames, bound, reader);
+    return roles.map(node -> new PolicySet(bound, purposes));
+  }
+
+  private static Map<String, Purpose> purposes(Optional<ObjectNode> top, PolicyReader reader) {
+    Map<String, Purpose> bound = new LinkedHashMap<>();
+    Optional<ObjectNode> purposes = top.flatMap(object -> PolicyReader.field(object, "purposes"))
+        .flatMap(node -> reader.namedMapping(node, "purposes", ""));
+    Map<String, String> seen = PolicyReader.newNameIndex();
+    for (PolicyReader.Entry purpose : purposes.map(node -> reader.entries(node, "purposes")).orElse(List.of())) {
+      if (reader.checkName(purpose.key(), purpose.path())) {
+        reader.checkUnique(seen, purpose.key(), purpose.path());
+      }
+      PurposeBinder.bind(purpose, reader).ifPresent(p -> bound.put(purpose.key(), p));
+    }
+    return bound;
+  }
+
+  /**
+   * Checks what purposes and roles say of each other: a purpose names existing roles and overlays
+   * only tables one of them grants (an overlay refines a grant, it grants nothing), and a role that
+   * requires a purpose has one it may declare.
+   */
+  private static void checkPurposeRoles(
+      Map<String, Purpose> purposes, List<String> roleNames, Map<String, Role> roles, PolicyReader reader) {
+    for (Purpose purpose : purposes.values()) {
+      String path = "purposes." + purpose.name();
+      for (int index = 0; index < purpose.roles().size(); index++) {
+        String role = purpose.roles().get(index);
+        if (roleNames.stream().noneMatch(role::equalsIgnoreCase)) {
+          reader.problem(path + ".roles[" + index + "]", "no such role '" + role + "' (roles are "
+              + String.join(", ", roleNames) + ")");
+        }
+      }
+      for (String table : purpose.tables().keySet()) {
+        boolean granted = roles.values().stream()
+            .filter(role -> purpose.allows(role.name()))
+            .anyMatch(role -> role.tables().keySet().stream().anyMatch(t -> RoleBinder.sameTable(t, table)));
+        boolean rolesValid = purpose.roles().stream().allMatch(r -> roles.keySet().stream().anyMatch(r::equalsIgnoreCase));
+        if (!granted && rolesValid) {
+          reader.problem(path + ".tables." + table, "none of the purpose's roles (" + String.join(", ", purpose.roles())
+              + ") grants this table; a purpose only refines what its roles grant");
+        }
+      }
+    }
+    for (Role role : roles.values()) {
+      if (role.requiresPurpose() && purposes.values().stream().noneMatch(purpose -> purpose.allows(role.name()))) {
+        reader.problem("roles." + role.name() + ".requires_purpose",
+            "no purpose lists role " + role.name() + " in its roles, so its users could never query");
+      }
+    }
   }
 
   private static String syntaxProblem(JsonProcessingException e) {

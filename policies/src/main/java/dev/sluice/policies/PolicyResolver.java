@@ -29,6 +29,12 @@ import java.util.regex.Pattern;
  * expression masks, before hash, before redact, before null), and is absent only if every
  * granting role denies it. Row filters on the customer base follow the customer key into every
  * table that has one.
+ *
+ * <p>A principal declaring a purpose sees, through each of its roles that may declare it, the
+ * role's grants with the purpose's overlay: the overlay's column rules replace the role's for
+ * those columns (they may widen it) and its row filters are ANDed to the role's. Its other roles
+ * are unaffected. Whether the principal may query with the purpose it declared (or without one) is
+ * {@link #purposeRefusal}'s answer, which callers ask first.
  */
 public final class PolicyResolver {
   /** The identity function dialects render as its operand and the gateway cannot evaluate. */
@@ -92,14 +98,57 @@ public final class PolicyResolver {
     return floor;
   }
 
+  /**
+   * Why {@code principal} may not query as it stands, or empty if it may: it declared a purpose
+   * none of its roles may declare (an unknown one included), or it declared none while one of its
+   * roles requires one. The message names the purposes it may declare.
+   */
+  public Optional<String> purposeRefusal(Principal principal) {
+    requireNonNull(principal, "principal is null");
+    List<String> allowed = allowedPurposes(principal);
+    if (principal.purpose().isPresent()) {
+      String declared = principal.purpose().get();
+      if (allowed.stream().anyMatch(declared::equalsIgnoreCase)) {
+        return Optional.empty();
+      }
+      return Optional.of("Purpose '" + declared + "' is not allowed for user " + principal.user()
+          + (allowed.isEmpty()
+              ? ": none of your roles may declare a purpose"
+              : "; allowed purposes: " + String.join(", ", allowed)));
+    }
+    boolean required = principal.roles().stream()
+        .flatMap(role -> policies.role(role).stream())
+        .anyMatch(Role::requiresPurpose);
+    if (required) {
+      return Optional.of("User " + principal.user() + " must declare a purpose (allowed: "
+          + String.join(", ", allowed) + ")");
+    }
+    return Optional.empty();
+  }
+
+  /** The purposes some role of {@code principal} may declare, sorted by name. */
+  public List<String> allowedPurposes(Principal principal) {
+    requireNonNull(principal, "principal is null");
+    return policies.purposes().values().stream()
+        .filter(purpose -> principal.roles().stream().anyMatch(purpose::allows))
+        .map(PolicySet.Purpose::name)
+        .sorted()
+        .toList();
+  }
+
   /** The grants of the principal's roles on one table, with each role's filter resolved for the principal. */
   private Grants grants(Principal principal, TableShape table) {
     List<RoleGrant> roles = new ArrayList<>();
+    Optional<PolicySet.Purpose> purpose = principal.purpose().flatMap(policies::purpose);
     for (String roleName : principal.roles().stream().sorted().toList()) {
-      Optional<TableGrant> grant = policies.role(roleName).flatMap(role -> grantFor(role, table.name()));
-      if (grant.isEmpty()) {
+      Optional<TableGrant> granted = policies.role(roleName).flatMap(role -> grantFor(role, table.name()));
+      if (granted.isEmpty()) {
         continue;
       }
+      Optional<TableGrant> grant = purpose.filter(p -> p.allows(roleName))
+          .flatMap(p -> overlayFor(p, table.name()))
+          .map(overlay -> overlay.applyTo(granted.get()))
+          .or(() -> granted);
       Optional<Optional<String>> filter = filter(principal, grant.get());
       // A filter the principal lacks an attribute for cannot be evaluated: that role grants nothing.
       filter.ifPresent(f -> roles.add(new RoleGrant(roleName, grant.get(), f)));
@@ -109,6 +158,13 @@ public final class PolicyResolver {
 
   private static Optional<TableGrant> grantFor(Role role, String table) {
     return role.tables().entrySet().stream()
+        .filter(e -> e.getKey().equalsIgnoreCase(table) || e.getKey().equalsIgnoreCase("cdp." + table))
+        .map(Map.Entry::getValue)
+        .findFirst();
+  }
+
+  private static Optional<PolicySet.TableOverlay> overlayFor(PolicySet.Purpose purpose, String table) {
+    return purpose.tables().entrySet().stream()
         .filter(e -> e.getKey().equalsIgnoreCase(table) || e.getKey().equalsIgnoreCase("cdp." + table))
         .map(Map.Entry::getValue)
         .findFirst();

@@ -13,11 +13,12 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Binds one role: the tables it may read, each named {@code table} or {@code schema.table}, and an
- * optional {@code min_group_size} that makes the role aggregation-only.
+ * Binds one role: the tables it may read, each named {@code table} or {@code schema.table}, an
+ * optional {@code min_group_size} that makes the role aggregation-only, and an optional {@code
+ * requires_purpose} that makes its users declare a purpose.
  */
 final class RoleBinder {
-  private static final List<String> KEYS = List.of("tables", "min_group_size");
+  private static final List<String> KEYS = List.of("tables", "min_group_size", "requires_purpose");
   /** Below 2 a "group" may be one customer, which is what the floor exists to prevent. */
   static final int SMALLEST_GROUP_SIZE = 2;
 
@@ -39,10 +40,21 @@ final class RoleBinder {
       }
     }
     OptionalInt minGroupSize = node.map(object -> minGroupSize(object, role.path(), reader)).orElse(OptionalInt.empty());
+    boolean requiresPurpose = node.map(object -> requiresPurpose(object, role.path(), reader)).orElse(false);
     if (reader.problemCount() > before || tables.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new Role(role.key(), grants, minGroupSize));
+    return Optional.of(new Role(role.key(), grants, minGroupSize, requiresPurpose));
+  }
+
+  private static boolean requiresPurpose(ObjectNode role, String parent, PolicyReader reader) {
+    Optional<JsonNode> value = PolicyReader.field(role, "requires_purpose");
+    if (value.isPresent() && !value.get().isBoolean()) {
+      reader.problem(PolicyReader.path(parent, "requires_purpose"),
+          "expected true or false, got " + PolicyReader.describe(value.get()));
+      return false;
+    }
+    return value.map(JsonNode::booleanValue).orElse(false);
   }
 
   private static OptionalInt minGroupSize(ObjectNode role, String parent, PolicyReader reader) {
@@ -71,7 +83,7 @@ final class RoleBinder {
     return reader.namedMapping(value.get(), path, " (write {} for a role that reads no tables)");
   }
 
-  private static boolean checkTableName(PolicyReader.Entry table, PolicyReader reader) {
+  static boolean checkTableName(PolicyReader.Entry table, PolicyReader reader) {
     String[] parts = table.key().split("\\.", -1);
     if (parts.length <= 2 && Arrays.stream(parts).allMatch(p -> PolicyReader.NAME.matcher(p).matches())) {
       return true;
@@ -86,14 +98,14 @@ final class RoleBinder {
    * and once as {@code cdp.customers}, which name the same table when cdp is the virtual schema.
    * Two grants of one table in one role would leave the gateway to guess which one applies.
    */
-  private static void checkUnique(List<String> seen, PolicyReader.Entry table, PolicyReader reader) {
+  static void checkUnique(List<String> seen, PolicyReader.Entry table, PolicyReader reader) {
     seen.stream().filter(previous -> sameTable(previous, table.key())).findFirst().ifPresent(previous ->
         reader.problem(table.path(), "duplicate table (same as '" + previous
             + "'; names are case-insensitive, and a table is named either with or without its schema)"));
     seen.add(table.key());
   }
 
-  private static boolean sameTable(String a, String b) {
+  static boolean sameTable(String a, String b) {
     boolean aQualified = a.contains(".");
     boolean bQualified = b.contains(".");
     return a.equalsIgnoreCase(b) || aQualified != bQualified && unqualified(a).equalsIgnoreCase(unqualified(b));

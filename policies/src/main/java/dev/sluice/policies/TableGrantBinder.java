@@ -6,15 +6,21 @@ import dev.sluice.policies.PolicySet.Allow;
 import dev.sluice.policies.PolicySet.ColumnRule;
 import dev.sluice.policies.PolicySet.RowFilter;
 import dev.sluice.policies.PolicySet.TableGrant;
+import dev.sluice.policies.PolicySet.TableOverlay;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Binds what one role may see of one table: the default rule, column rules and row filters. */
+/**
+ * Binds what one role may see of one table (the default rule, column rules and row filters), and
+ * what a purpose changes of it (column rules and row filters; no default, which would silently
+ * rewrite every column the purpose does not mention).
+ */
 final class TableGrantBinder {
   private static final List<String> KEYS = List.of("default", "columns", "row_filters");
+  private static final List<String> OVERLAY_KEYS = List.of("columns", "row_filters");
   private static final List<String> ROW_FILTER_KEYS = List.of("sql", "if_attribute");
 
   private TableGrantBinder() {}
@@ -33,6 +39,20 @@ final class TableGrantBinder {
       return Optional.empty();
     }
     return Optional.of(new TableGrant(table.key(), defaultRule, columns, rowFilters));
+  }
+
+  static Optional<TableOverlay> overlay(PolicyReader.Entry table, PolicyReader reader) {
+    int before = reader.problemCount();
+    Optional<ObjectNode> node = reader.mapping(table.value(), table.path(), OVERLAY_KEYS, " (write columns and row_filters)");
+    if (node.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, ColumnRule> columns = columns(node.get(), table.path(), reader);
+    List<RowFilter> rowFilters = rowFilters(node.get(), table.path(), reader);
+    if (reader.problemCount() > before) {
+      return Optional.empty();
+    }
+    return Optional.of(new TableOverlay(table.key(), columns, rowFilters));
   }
 
   private static ColumnRule defaultRule(ObjectNode node, String parent, PolicyReader reader) {

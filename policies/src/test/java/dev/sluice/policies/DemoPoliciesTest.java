@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.policies.PolicySet.Allow;
 import dev.sluice.policies.PolicySet.Deny;
 import dev.sluice.policies.PolicySet.Masked;
+import dev.sluice.policies.PolicySet.Purpose;
 import dev.sluice.policies.PolicySet.Role;
 import dev.sluice.policies.PolicySet.RowFilter;
 import dev.sluice.policies.PolicySet.TableGrant;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,15 +82,43 @@ class DemoPoliciesTest {
   }
 
   @Test
-  void activationSeesContactsInClearOfOptedInCustomersOnly() {
+  void activationMustDeclareAPurposeAndSeesContactsOnlyThroughOne() {
     Role activation = role("activation");
+    assertThat(activation.requiresPurpose()).isTrue();
     assertThat(activation.tables().keySet()).containsExactlyElementsOf(CDP_TABLES);
     TableGrant customers = activation.tables().get("customers");
-    assertThat(CUSTOMER_COLUMNS).allSatisfy(column -> assertThat(customers.rule(column)).isEqualTo(new Allow()));
-    assertThat(customers.rowFilters())
-        .containsExactly(new RowFilter("email_opt_in OR ads_opt_in", Optional.empty()));
+    assertThat(customers.rule("email")).isEqualTo(new Deny());
+    assertThat(customers.rule("phone")).isEqualTo(new Deny());
+    assertThat(CUSTOMER_COLUMNS)
+        .filteredOn(column -> !List.of("email", "phone").contains(column))
+        .allSatisfy(column -> assertThat(customers.rule(column)).isEqualTo(new Allow()));
+    assertThat(customers.rowFilters()).isEmpty();
     CDP_TABLES.stream().filter(table -> !table.equals("customers"))
         .forEach(table -> assertAllClear(activation.tables().get(table)));
+  }
+
+  @Test
+  void purposesGrantContactsOfCustomersWhoConsentedToThatUse() {
+    assertThat(policies.purposes().keySet()).containsExactly("email_marketing", "paid_media", "analytics");
+    Purpose email = policies.purpose("email_marketing").orElseThrow();
+    assertThat(email.roles()).containsExactly("activation");
+    assertThat(email.tables().keySet()).containsExactly("customers");
+    assertThat(email.tables().get("customers").columns()).containsExactly(Map.entry("email", new Allow()));
+    assertThat(email.tables().get("customers").rowFilters()).containsExactly(new RowFilter("email_opt_in", Optional.empty()));
+
+    Purpose paid = policies.purpose("paid_media").orElseThrow();
+    assertThat(paid.roles()).containsExactly("activation");
+    assertThat(paid.tables().get("customers").columns()).containsExactly(
+        Map.entry("email", new Masked(new Mask.Hash(Optional.empty()))),
+        Map.entry("phone", new Masked(new Mask.Hash(Optional.empty()))));
+    assertThat(paid.tables().get("customers").rowFilters()).containsExactly(new RowFilter("ads_opt_in", Optional.empty()));
+
+    Purpose analytics = policies.purpose("analytics").orElseThrow();
+    assertThat(analytics.roles()).containsExactly("analyst", "marketer");
+    assertThat(analytics.tables()).isEmpty();
+    for (String role : List.of("admin", "marketer", "analyst", "auditor")) {
+      assertThat(role(role).requiresPurpose()).as(role).isFalse();
+    }
   }
 
   @Test

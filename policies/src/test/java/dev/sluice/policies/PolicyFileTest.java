@@ -135,8 +135,8 @@ class PolicyFileTest {
         .isInstanceOfSatisfying(PolicyException.class, e -> {
           String customers = "roles.Analyst.tables.customers";
           assertThat(e.problems()).contains(
-              "role_list: unknown key (expected roles)",
-              "roles.marketer.tabels: unknown key (expected one of tables, min_group_size)",
+              "role_list: unknown key (expected one of roles, purposes)",
+              "roles.marketer.tabels: unknown key (expected one of tables, min_group_size, requires_purpose)",
               "roles.marketer.tables: is required (write {} for a role that reads no tables)",
               customers + ".colums: unknown key (expected one of default, columns, row_filters)",
               customers + ".default: expected allow or deny, got 'maybe'",
@@ -177,7 +177,7 @@ class PolicyFileTest {
                   .endsWith("at line 1, column 8."));
           assertThat(e.problems()).hasSize(28);
           assertThat(e.getMessage())
-              .startsWith("Invalid policies broken.yaml:\n  - role_list: unknown key (expected roles)\n  - ")
+              .startsWith("Invalid policies broken.yaml:\n  - role_list: unknown key (expected one of roles, purposes)\n  - ")
               .contains("\n  - " + customers + ".columns.email.mask: unknown mask 'hsh' (expected one of hash,");
         });
   }

@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * Who sent a request, as audit records name them: user and roles, protocol, client address and
- * application, and the declared purpose (none yet: a later change lets clients declare one). The
- * user is empty only for refused logins with an unknown user name.
+ * application, and the purpose the caller declared, if any. The user is empty only for refused
+ * logins with an unknown user name.
  */
 public record Caller(
     Optional<String> user,
@@ -35,7 +35,7 @@ public record Caller(
         Optional.of(context.protocol().label()),
         context.clientAddress(),
         context.clientApplication(),
-        Optional.empty());
+        context.principal().purpose());
   }
 
   void writeFields(ObjectNode record) {

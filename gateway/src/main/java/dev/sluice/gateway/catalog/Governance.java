@@ -45,6 +45,9 @@ public final class Governance {
   /** What a gateway table names as its warehouse: it has none, the gateway serves it. */
   static final String GATEWAY = "(gateway)";
   private static final Pattern ATTRIBUTE = Pattern.compile("\\$\\{user\\.([A-Za-z_][A-Za-z0-9_]*)}");
+  /** How each protocol declares a purpose, for the refusal of a caller who declared none. */
+  static final String HOW_TO_DECLARE = "set the JDBC connection property purpose, the Flight SQL header "
+      + "x-sluice-purpose or the HTTP field \"purpose\"";
 
   private final VirtualCatalog catalog;
   private final List<TableShape> shapes;
@@ -73,10 +76,24 @@ public final class Governance {
     return state.get().resolver.policies();
   }
 
-  /** What {@code principal} may see, from the cache when it was resolved under the current policies. */
+  /**
+   * What {@code principal} may see, from the cache when it was resolved under the current policies.
+   * Every query and metadata call comes through here, so this is where a principal whose declared
+   * purpose is not allowed, or who declared none while a role of theirs requires one, is refused.
+   *
+   * <p>The purpose is part of the principal, so of the cache key; it is not part of the view's
+   * fingerprint. Two principals whose purposes give the same view SQL (a purpose without
+   * overlays, such as {@code analytics}) share the view and its plans safely: a plan holds no
+   * purpose, and the audit log takes the purpose from the caller of each query.
+   */
   public GovernedView viewOf(Principal principal) {
     requireNonNull(principal, "principal is null");
     State current = state.get();
+    Optional<String> refusal = current.resolver.purposeRefusal(principal);
+    if (refusal.isPresent()) {
+      throw new GatewayException(ErrorCode.ACCESS_DENIED, refusal.get()
+          + (principal.purpose().isEmpty() ? ": " + HOW_TO_DECLARE : ""));
+    }
     try {
       return current.byPrincipal.get(principal, () -> build(current, principal));
     } catch (ExecutionException | com.google.common.util.concurrent.UncheckedExecutionException e) {
@@ -180,65 +197,89 @@ public final class Governance {
   /**
    * Every problem in {@code policies} against the virtual schema: unknown tables and columns, and
    * mask or filter SQL that does not validate (checked by building each role's view for a user
-   * holding only that role and every attribute the policies mention).
+   * holding only that role and every attribute the policies mention, and each purpose's view for
+   * such a user of each role the purpose lists).
    */
   public List<String> validate(PolicySet policies) {
     List<String> problems = new ArrayList<>();
     Set<String> attributes = new TreeSet<>();
-    policies.roles().values().forEach(role -> role.tables().forEach((tableName, grant) -> {
-      String path = "roles." + role.name() + ".tables." + tableName;
-      var gatewayTable = catalog.gatewayTables().stream()
-          .filter(t -> t.qualifiedName().equalsIgnoreCase(tableName))
-          .findFirst();
-      if (gatewayTable.isPresent()) {
-        if (!grant.columns().isEmpty() || !grant.rowFilters().isEmpty()
-            || !(grant.defaultRule() instanceof PolicySet.Allow)) {
-          problems.add(path + ": " + gatewayTable.get().qualifiedName()
-              + " is granted whole: write {} (no default, columns or row_filters)");
-        }
-        return;
-      }
-      String bare = tableName.toLowerCase().startsWith(catalog.schemaName().toLowerCase() + ".")
-          ? tableName.substring(catalog.schemaName().length() + 1)
-          : tableName;
-      var table = catalog.tables().stream().filter(t -> t.name().equalsIgnoreCase(bare)).findFirst();
-      if (table.isEmpty()) {
-        boolean otherSchema = tableName.contains(".") && bare.equals(tableName);
-        problems.add(path + (otherSchema
-            ? ": no such table (tables are " + catalog.schemaName() + ".<table>, or the gateway's own: "
-                + catalog.gatewayTables().stream().map(GatewayTable::qualifiedName).sorted().toList() + ")"
-            : ": no such table in schema " + catalog.schemaName()));
-        return;
-      }
-      for (String column : grant.columns().keySet()) {
-        if (table.get().columnNames().stream().noneMatch(column::equalsIgnoreCase)) {
-          problems.add(path + ".columns." + column + ": no such column in " + table.get().name());
-        }
-      }
-      grant.rowFilters().forEach(filter -> collectAttributes(filter.sql(), attributes));
-      grant.columns().values().forEach(rule -> {
-        if (rule instanceof PolicySet.Masked masked) {
-          collectAttributes(masked.mask().apply("x"), attributes);
-        }
-      });
-    }));
+    policies.roles().values().forEach(role -> role.tables().forEach((tableName, grant) ->
+        checkTable("roles." + role.name() + ".tables." + tableName, tableName, grant.columns(), grant.rowFilters(),
+            grant.defaultRule() instanceof PolicySet.Allow, problems, attributes)));
+    policies.purposes().values().forEach(purpose -> purpose.tables().forEach((tableName, overlay) ->
+        checkTable("purposes." + purpose.name() + ".tables." + tableName, tableName, overlay.columns(),
+            overlay.rowFilters(), true, problems, attributes)));
     if (!problems.isEmpty()) {
       return problems;
     }
     Map<String, String> sample = attributes.stream().collect(Collectors.toMap(a -> a, a -> "sample"));
     State trial = new State(new PolicyResolver(policies));
     for (String role : policies.roles().keySet()) {
-      Principal probe = new Principal("policy-check", Set.of(role), sample);
-      try {
-        build(trial, probe);
-      } catch (GatewayException e) {
-        problems.add("roles." + role + ": " + e.getMessage());
-      } catch (ExecutionException | RuntimeException e) {
-        Throwable cause = e.getCause() != null ? e.getCause() : e;
-        problems.add("roles." + role + ": " + rootMessage(cause));
+      probe(trial, new Principal("policy-check", Set.of(role), sample), "roles." + role, problems);
+    }
+    for (PolicySet.Purpose purpose : policies.purposes().values()) {
+      for (String role : purpose.roles()) {
+        probe(trial, new Principal("policy-check", Set.of(role), sample, Optional.of(purpose.name())),
+            "purposes." + purpose.name() + " (as role " + role + ")", problems);
       }
     }
     return problems;
+  }
+
+  /** Checks that a grant or overlay names an existing table and its columns, and collects its attributes. */
+  private void checkTable(
+      String path,
+      String tableName,
+      Map<String, PolicySet.ColumnRule> columns,
+      List<PolicySet.RowFilter> rowFilters,
+      boolean defaultAllows,
+      List<String> problems,
+      Set<String> attributes) {
+    var gatewayTable = catalog.gatewayTables().stream()
+        .filter(t -> t.qualifiedName().equalsIgnoreCase(tableName))
+        .findFirst();
+    if (gatewayTable.isPresent()) {
+      if (!columns.isEmpty() || !rowFilters.isEmpty() || !defaultAllows) {
+        problems.add(path + ": " + gatewayTable.get().qualifiedName()
+            + " is granted whole: write {} (no default, columns or row_filters)");
+      }
+      return;
+    }
+    String bare = tableName.toLowerCase().startsWith(catalog.schemaName().toLowerCase() + ".")
+        ? tableName.substring(catalog.schemaName().length() + 1)
+        : tableName;
+    var table = catalog.tables().stream().filter(t -> t.name().equalsIgnoreCase(bare)).findFirst();
+    if (table.isEmpty()) {
+      boolean otherSchema = tableName.contains(".") && bare.equals(tableName);
+      problems.add(path + (otherSchema
+          ? ": no such table (tables are " + catalog.schemaName() + ".<table>, or the gateway's own: "
+              + catalog.gatewayTables().stream().map(GatewayTable::qualifiedName).sorted().toList() + ")"
+          : ": no such table in schema " + catalog.schemaName()));
+      return;
+    }
+    for (String column : columns.keySet()) {
+      if (table.get().columnNames().stream().noneMatch(column::equalsIgnoreCase)) {
+        problems.add(path + ".columns." + column + ": no such column in " + table.get().name());
+      }
+    }
+    rowFilters.forEach(filter -> collectAttributes(filter.sql(), attributes));
+    columns.values().forEach(rule -> {
+      if (rule instanceof PolicySet.Masked masked) {
+        collectAttributes(masked.mask().apply("x"), attributes);
+      }
+    });
+  }
+
+  /** Builds the view of {@code probe}, bypassing the purpose check, and reports why it cannot be built. */
+  private void probe(State trial, Principal probe, String path, List<String> problems) {
+    try {
+      build(trial, probe);
+    } catch (GatewayException e) {
+      problems.add(path + ": " + e.getMessage());
+    } catch (ExecutionException | RuntimeException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      problems.add(path + ": " + rootMessage(cause));
+    }
   }
 
   private static void collectAttributes(String sql, Set<String> attributes) {

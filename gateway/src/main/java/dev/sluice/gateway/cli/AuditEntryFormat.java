@@ -18,6 +18,7 @@ final class AuditEntryFormat {
     entry.stage().ifPresent(stage -> line.append("(").append(stage).append(")"));
     line.append("  ").append(entry.queryId(), 0, Math.min(8, entry.queryId().length()));
     entry.caller().protocol().ifPresent(protocol -> line.append("  ").append(protocol));
+    entry.caller().purpose().ifPresent(purpose -> line.append("  purpose=").append(purpose));
     entry.rows().ifPresent(rows -> line.append("  rows=").append(rows));
     entry.timings().ifPresent(t -> line.append(String.format(Locale.ROOT, "  %.1fms", t.totalMs())));
     if (!entry.access().masks().isEmpty()) {

@@ -163,6 +163,7 @@ class AdversarialPolicyTest {
   }
 
   /** All rows of {@code sql} run as {@code user} on the shared gateway. */
+  /** Rows as {@code user}, or as {@code user/purpose}: the user declaring that purpose. */
   static List<List<Object>> rowsAs(String user, String sql, Object... params) throws SQLException {
     return TestingGateway.rows(TestingGateway.shared(), "protobuf", user, sql, params);
   }

@@ -88,13 +88,19 @@ class DemoPoliciesTest {
   }
 
   @Test
-  void activationSeesOnlyOptedInCustomersWithClearContacts() throws Exception {
-    assertThat(count("act", "SELECT COUNT(*) FROM cdp.customers"))
-        .isEqualTo(count("admin", "SELECT COUNT(*) FROM cdp.customers WHERE email_opt_in OR ads_opt_in"));
-    assertThat(count("act", "SELECT COUNT(*) FROM cdp.customers WHERE NOT (email_opt_in OR ads_opt_in)")).isZero();
-    long optedIn = count("admin", "SELECT MIN(customer_id) FROM cdp.customers WHERE email_opt_in");
-    assertThat(row("act", "SELECT email FROM cdp.customers WHERE customer_id = " + optedIn))
-        .isEqualTo(row("admin", "SELECT email FROM cdp.customers WHERE customer_id = " + optedIn));
+  void activationSeesOnlyWhatItsDeclaredPurposeGrants() throws Exception {
+    // No purpose, no data (DemoPurposesTest has the refusals and every protocol).
+    assertThat(message("act", "SELECT COUNT(*) FROM cdp.customers")).startsWith("42501").contains("must declare a purpose");
+    assertThat(count("act/email_marketing", "SELECT COUNT(*) FROM cdp.customers"))
+        .isEqualTo(count("admin", "SELECT COUNT(*) FROM cdp.customers WHERE email_opt_in"));
+    assertThat(count("act/paid_media", "SELECT COUNT(*) FROM cdp.customers"))
+        .isEqualTo(count("admin", "SELECT COUNT(*) FROM cdp.customers WHERE ads_opt_in"));
+    long optedIn = count("admin", "SELECT MIN(customer_id) FROM cdp.customers WHERE email_opt_in AND ads_opt_in");
+    List<Object> clear = row("admin", "SELECT email FROM cdp.customers WHERE customer_id = " + optedIn);
+    assertThat(row("act/email_marketing", "SELECT email FROM cdp.customers WHERE customer_id = " + optedIn))
+        .isEqualTo(clear);
+    assertThat(row("act/paid_media", "SELECT email FROM cdp.customers WHERE customer_id = " + optedIn))
+        .containsExactly(sha256((String) clear.get(0)));
   }
 
   @Test

@@ -159,8 +159,20 @@ public final class TestingGateway {
         + ";authentication=BASIC;avatica_user=" + user + ";avatica_password=" + password;
   }
 
+  /**
+   * Connects as {@code user}, or as {@code user/purpose}: the user declaring that purpose. The
+   * purpose goes in the connection properties: the stock driver sends those to the server, not
+   * what is written in the URL.
+   */
   public static Connection connect(GatewayServer server, String serialization, String user)
       throws SQLException {
+    int slash = user.indexOf('/');
+    if (slash >= 0) {
+      String name = user.substring(0, slash);
+      java.util.Properties properties = new java.util.Properties();
+      properties.setProperty("purpose", user.substring(slash + 1));
+      return DriverManager.getConnection(url(server, serialization, name, name + "-demo"), properties);
+    }
     return DriverManager.getConnection(url(server, serialization, user, user + "-demo"));
   }
 

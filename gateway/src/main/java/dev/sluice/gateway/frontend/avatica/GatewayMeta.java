@@ -59,7 +59,8 @@ public final class GatewayMeta extends MetaImpl {
   @Override
   public void openConnection(ConnectionHandle ch, Map<String, String> info) {
     guard(() -> {
-      Principal principal = currentPrincipal();
+      // The purpose is the connection's for its lifetime: every query and metadata call on it.
+      Principal principal = currentPrincipal().withPurpose(purpose(info));
       ConnectionState previous =
           connections.putIfAbsent(ch.id, new ConnectionState(principal, clientApplication(info)));
       if (previous != null && !previous.principal.user().equals(principal.user())) {
@@ -392,6 +393,11 @@ public final class GatewayMeta extends MetaImpl {
       }
     }
     return Optional.empty();
+  }
+
+  /** The purpose a JDBC client declares in its connection properties ({@code purpose}). */
+  private static Optional<String> purpose(Map<String, String> info) {
+    return Optional.ofNullable(info == null ? null : info.get("purpose"));
   }
 
   private ConnectionState connection(String id) {

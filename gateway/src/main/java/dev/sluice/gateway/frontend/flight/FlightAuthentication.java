@@ -40,6 +40,12 @@ final class FlightAuthentication implements ServerInterceptor {
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   private static final Metadata.Key<String> USER_AGENT = Metadata.Key.of("user-agent", Metadata.ASCII_STRING_MARSHALLER);
+  /**
+   * The purpose the caller declares, on every call (a header rather than a session property:
+   * Flight has no session). The Flight SQL JDBC driver sends a connection property of this name
+   * as this header.
+   */
+  static final Metadata.Key<String> PURPOSE = Metadata.Key.of("x-sluice-purpose", Metadata.ASCII_STRING_MARSHALLER);
   private static final String HANDSHAKE = FlightConstants.SERVICE + "/Handshake";
 
   private final RequestAuthenticator authenticator;
@@ -75,7 +81,8 @@ final class FlightAuthentication implements ServerInterceptor {
       refuse(call, e);
       return new ServerCall.Listener<>() {};
     }
-    FlightCaller caller = new FlightCaller(principal, client, Optional.ofNullable(headers.get(USER_AGENT)));
+    FlightCaller caller = new FlightCaller(
+        principal.withPurpose(Optional.ofNullable(headers.get(PURPOSE))), client, Optional.ofNullable(headers.get(USER_AGENT)));
     ServerCall<RequestT, ResponseT> answered = token.map(issued -> withToken(call, issued)).orElse(call);
     return Contexts.interceptCall(Context.current().withValue(CALLER, caller), answered, headers, next);
   }

@@ -133,6 +133,8 @@ final class FlightStatements implements AutoCloseable {
   private static <T> Optional<T> owned(
       T entry, Principal caller, java.util.function.Function<T, Principal> owner) {
     requireNonNull(caller, "caller is null");
-    return Optional.ofNullable(entry).filter(e -> owner.apply(e).user().equals(caller.user()));
+    // The purpose too: a plan made for one purpose is not read under another (or none).
+    return Optional.ofNullable(entry).filter(e -> owner.apply(e).user().equals(caller.user())
+        && owner.apply(e).purpose().equals(caller.purpose()));
   }
 }

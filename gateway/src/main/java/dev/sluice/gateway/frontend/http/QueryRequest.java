@@ -18,14 +18,16 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The body of {@code POST /v1/query}: {@code {"sql": "...", "parameters": [...], "timeout_ms": n}}.
+ * The body of {@code POST /v1/query}: {@code {"sql": "...", "parameters": [...], "timeout_ms": n,
+ * "purpose": "..."}}.
  *
  * @param parameters JSON scalars as Java values (String, Long, BigInteger, BigDecimal, Boolean, or
  *     null); the engine converts them to the types the query's {@code ?}s have
  * @param timeout the client's timeout, which can only shorten the configured one
+ * @param purpose the purpose the caller declares for this query
  */
-record QueryRequest(String sql, List<Object> parameters, Optional<Duration> timeout) {
-  private static final Set<String> KEYS = Set.of("sql", "parameters", "timeout_ms");
+record QueryRequest(String sql, List<Object> parameters, Optional<Duration> timeout, Optional<String> purpose) {
+  private static final Set<String> KEYS = Set.of("sql", "parameters", "timeout_ms", "purpose");
   private static final long MAX_TIMEOUT_MS = Duration.ofDays(1).toMillis();
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -38,6 +40,7 @@ record QueryRequest(String sql, List<Object> parameters, Optional<Duration> time
     // Not List.copyOf: parameters may be SQL NULL.
     parameters = Collections.unmodifiableList(new ArrayList<>(requireNonNull(parameters, "parameters is null")));
     requireNonNull(timeout, "timeout is null");
+    requireNonNull(purpose, "purpose is null");
   }
 
   /**
@@ -60,14 +63,25 @@ record QueryRequest(String sql, List<Object> parameters, Optional<Duration> time
     for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!KEYS.contains(name)) {
-        throw invalid("Unknown field \"" + name + "\" in the request (expected sql, parameters, timeout_ms)");
+        throw invalid("Unknown field \"" + name + "\" in the request (expected sql, parameters, timeout_ms, purpose)");
       }
     }
     JsonNode sql = root.get("sql");
     if (sql == null || !sql.isTextual() || sql.textValue().isBlank()) {
       throw invalid("The request needs \"sql\": the query as a non-empty string");
     }
-    return new QueryRequest(sql.textValue(), parameters(root.get("parameters")), timeout(root.get("timeout_ms")));
+    return new QueryRequest(
+        sql.textValue(), parameters(root.get("parameters")), timeout(root.get("timeout_ms")), purpose(root.get("purpose")));
+  }
+
+  private static Optional<String> purpose(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return Optional.empty();
+    }
+    if (!node.isTextual()) {
+      throw invalid("\"purpose\" must be a string naming the purpose of the query, such as \"email_marketing\"");
+    }
+    return Optional.of(node.textValue());
   }
 
   private static List<Object> parameters(JsonNode node) {

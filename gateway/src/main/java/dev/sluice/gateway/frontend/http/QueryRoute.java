@@ -89,7 +89,7 @@ public final class QueryRoute implements AutoCloseable {
         return;
       }
       QueryRequest request = QueryRequest.parse(exchange.body());
-      QueryContext context = context(exchange, principal);
+      QueryContext context = context(exchange, principal.withPurpose(request.purpose()));
       QueryPlan plan = engine.prepare(context, request.sql());
       QueryCursor cursor = engine.execute(context, plan, request.parameters(), request.timeout());
       stream(exchange, cursor, format.get());
