@@ -30,6 +30,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * <pre>{@code
  * roles:                                  # at least one role, keyed by name
  *   marketer:
+ *     min_group_size: 25                  # optional: aggregation-only, groups of at least 25 customers
  *     tables:                             # required; {} for a role that reads no tables
  *       customers:                        # table or schema.table; {} grants every column clear
  *         default: allow                  # allow (the default) | deny: the rule for columns not listed
