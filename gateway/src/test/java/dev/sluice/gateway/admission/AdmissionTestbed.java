@@ -109,7 +109,9 @@ final class AdmissionTestbed {
         policies: { file: "%s" }
         users:
         %s""".formatted(extraPgYaml.indent(4).stripTrailing(), pgPort, policies, users);
-    return ConfigLoader.parse(yaml, "admission-test.yaml", VariableResolver.of(variables));
+    // The audit log goes to a temporary directory, not ./audit of the working directory.
+    return TestingGateway.withTemporaryAudit(
+        ConfigLoader.parse(yaml, "admission-test.yaml", VariableResolver.of(variables)));
   }
 
   static String loadUser(int index) {

@@ -93,9 +93,15 @@ class MinimumGroupSizeTest {
         "SELECT customer_id FROM cdp.propensity_scores WHERE bread >= 0.66",
         "SELECT c.city, p.amount FROM cdp.customers c JOIN cdp.purchases p ON p.customer_id = c.customer_id",
         "SELECT customer_id FROM cdp.customers UNION ALL SELECT customer_id FROM cdp.purchases",
-        "SELECT city, ROW_NUMBER() OVER (PARTITION BY city ORDER BY lifetime_value) FROM cdp.customers")) {
+        "SELECT city, ROW_NUMBER() OVER (PARTITION BY city ORDER BY lifetime_value) FROM cdp.customers",
+        "SELECT city FROM cdp.customers c WHERE EXISTS"
+            + " (SELECT 1 FROM cdp.purchases p WHERE p.customer_id = c.customer_id AND p.amount > 100)",
+        "WITH big AS (SELECT customer_id, SUM(amount) AS total FROM cdp.purchases GROUP BY customer_id)"
+            + " SELECT * FROM big WHERE total > 1000")) {
       assertThat(message("ana", sql)).as(sql).startsWith("42501").contains("min_group_size 25");
     }
+    assertThat(message("ana", "SELECT city, COUNT(*) FROM cdp.customers GROUP BY ROLLUP(city)"))
+        .startsWith("42501").contains("GROUPING SETS, ROLLUP and CUBE");
   }
 
   @Test
@@ -124,9 +130,17 @@ class MinimumGroupSizeTest {
         // across warehouses (customers in dw, scores in lake)
         "SELECT AVG(s.bread) FROM cdp.customers c JOIN cdp.propensity_scores s"
             + " ON s.customer_id = c.customer_id WHERE c.customer_id < 10",
-        // a scalar subquery over one customer
+        // a scalar subquery over one customer, aggregated or not
         "SELECT (SELECT MAX(lifetime_value) FROM cdp.customers WHERE customer_id = 42) FROM cdp.products"
-            + " WHERE product_id = (SELECT MIN(product_id) FROM cdp.products)")) {
+            + " WHERE product_id = (SELECT MIN(product_id) FROM cdp.products)",
+        "SELECT (SELECT lifetime_value FROM cdp.customers WHERE customer_id = 42) FROM cdp.products"
+            + " WHERE product_id = (SELECT MIN(product_id) FROM cdp.products)",
+        // per-customer subquery, then counted
+        "SELECT COUNT(*) FROM (SELECT customer_id FROM cdp.purchases WHERE customer_id < 10"
+            + " GROUP BY customer_id HAVING COUNT(*) >= 1)",
+        // correlated EXISTS
+        "SELECT COUNT(*) FROM cdp.customers c WHERE c.customer_id < 10 AND EXISTS"
+            + " (SELECT 1 FROM cdp.purchases p WHERE p.customer_id = c.customer_id)")) {
       List<List<Object>> rows = rows("ana", sql);
       assertThat(rows).as(sql).hasSize(1);
       assertThat(rows.get(0)).as(sql).containsOnlyNulls();
