@@ -21,8 +21,21 @@ import org.junit.jupiter.params.provider.ValueSource;
  * its values are NULL; customer-level results are refused. Expected results are computed from
  * {@code admin}'s unrestricted view of the same data.
  */
-class MinimumGroupSizeTest {
+public class MinimumGroupSizeTest {
   private static final int K = 25;
+
+  /** Queries whose floors fold groups, for differential tests on other warehouses. */
+  public static final List<String> FOLDING_QUERIES = List.of(
+      "SELECT city, EXTRACT(YEAR FROM birth_date), COUNT(*), SUM(lifetime_value) FROM cdp.customers"
+          + " GROUP BY city, EXTRACT(YEAR FROM birth_date)",
+      "SELECT COUNT(*) FROM cdp.customers WHERE customer_id = 42",
+      "SELECT COUNT(*) FROM (SELECT customer_id FROM cdp.customers WHERE customer_id < 20"
+          + " INTERSECT SELECT customer_id FROM cdp.purchases)",
+      "SELECT p.channel, COUNT(DISTINCT c.customer_id) FROM cdp.customers c JOIN cdp.purchases p"
+          + " ON p.customer_id = c.customer_id WHERE c.customer_id < 2000 GROUP BY p.channel",
+      "SELECT c.loyalty_tier, AVG(s.bread) FROM cdp.customers c JOIN cdp.propensity_scores s"
+          + " ON s.customer_id = c.customer_id WHERE c.customer_id < 300 GROUP BY c.loyalty_tier",
+      "SELECT city, COUNT(*) FROM cdp.customers GROUP BY city HAVING COUNT(*) < 30");
 
   private final GatewayServer server = TestingGateway.shared();
 
