@@ -28,19 +28,27 @@ public final class ShellCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "8765", description = "Gateway HTTP port (default: ${DEFAULT-VALUE}).")
   int port;
 
+  @Option(
+      names = "--purpose",
+      description = "The purpose of use to declare (the JDBC connection property purpose), e.g. paid_media.")
+  String purpose;
+
   @Option(names = {"-e", "--execute"}, description = "Run this SQL and exit instead of opening the shell.")
   String execute;
 
   @Override
   public Integer call() throws Exception {
     String secret = resolvePassword();
+    if (purpose != null) {
+      System.setProperty(ShellDriver.PROPERTY + "purpose", purpose);
+    }
     String url =
-        "jdbc:avatica:remote:url=http://" + host + ":" + port
+        ShellDriver.PREFIX + "avatica:remote:url=http://" + host + ":" + port
             + ";serialization=protobuf;authentication=BASIC"
             // Avatica takes BASIC credentials only from these URL properties, not from user/password.
             + ";avatica_user=" + user + ";avatica_password=" + secret;
     List<String> args = new ArrayList<>(List.of(
-        "-d", "org.apache.calcite.avatica.remote.Driver",
+        "-d", ShellDriver.class.getName(),
         "-u", url, "-n", user, "-p", secret,
         "--connectInteractionMode=notAskCredentials",
         "--isolation=TRANSACTION_NONE"));
