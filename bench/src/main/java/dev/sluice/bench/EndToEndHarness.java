@@ -44,6 +44,9 @@ import org.duckdb.DuckDBConnection;
 public final class EndToEndHarness {
   static final String POINT =
       "SELECT customer_id, first_name, loyalty_tier, lifetime_value FROM cdp.customers WHERE customer_id = ?";
+  /** Runs of the million-row query per system; the median one is reported. */
+  static final int MILLION_RUNS = 5;
+
   static final String MILLION =
       "SELECT order_id, customer_id, product_id, purchased_at, amount FROM cdp.purchases LIMIT 1000000";
   private static final String USER = "admin";
@@ -114,7 +117,13 @@ public final class EndToEndHarness {
       figures.put("point_median_us", point[0]);
       figures.put("point_p99_us", point[1]);
       million(client); // warm-up
-      double[] million = million(client);
+      // The median of several runs by total time: one run of a fraction of a second is noisy.
+      double[][] runs = new double[MILLION_RUNS][];
+      for (int i = 0; i < MILLION_RUNS; i++) {
+        runs[i] = million(client);
+      }
+      Arrays.sort(runs, java.util.Comparator.comparingDouble(run -> run[1]));
+      double[] million = runs[MILLION_RUNS / 2];
       figures.put("million_first_row_ms", million[0]);
       figures.put("million_total_s", million[1]);
       figures.put("million_rows_per_s", 1_000_000 / million[1]);
