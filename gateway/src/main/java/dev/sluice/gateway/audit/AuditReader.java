@@ -169,7 +169,13 @@ public final class AuditReader {
           finished == null || !finished.path("bytes").canConvertToLong()
               ? OptionalLong.empty()
               : OptionalLong.of(finished.path("bytes").asLong()),
-          Optional.ofNullable(finished).map(f -> timings(f.path("timings"))));
+          Optional.ofNullable(finished).map(f -> timings(f.path("timings"))),
+          record.path("min_group_size").canConvertToInt()
+              ? java.util.OptionalInt.of(record.path("min_group_size").asInt())
+              : java.util.OptionalInt.empty(),
+          finished == null || !finished.path("folded_groups").canConvertToLong()
+              ? OptionalLong.empty()
+              : OptionalLong.of(finished.path("folded_groups").asLong()));
     }
 
     private static Caller caller(JsonNode record) {

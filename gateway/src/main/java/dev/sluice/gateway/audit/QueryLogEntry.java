@@ -37,7 +37,9 @@ public record QueryLogEntry(
     Optional<AuditError> error,
     OptionalLong rows,
     OptionalLong bytes,
-    Optional<QueryFinished.Timings> timings) {
+    Optional<QueryFinished.Timings> timings,
+    java.util.OptionalInt minGroupSize,
+    OptionalLong foldedGroups) {
   public static final String STARTED = "started";
   public static final String REJECTED = "rejected";
 
@@ -58,6 +60,8 @@ public record QueryLogEntry(
     requireNonNull(rows, "rows is null");
     requireNonNull(bytes, "bytes is null");
     requireNonNull(timings, "timings is null");
+    requireNonNull(minGroupSize, "minGroupSize is null");
+    requireNonNull(foldedGroups, "foldedGroups is null");
   }
 
   public Optional<String> user() {
@@ -88,6 +92,12 @@ public record QueryLogEntry(
       node.put("bytes", bytes.getAsLong());
     }
     timings.ifPresent(t -> QueryFinished.writeTimings(node, t));
+    if (minGroupSize.isPresent()) {
+      node.put("min_group_size", minGroupSize.getAsInt());
+    }
+    if (foldedGroups.isPresent()) {
+      node.put("folded_groups", foldedGroups.getAsLong());
+    }
     try {
       return AuditJson.MAPPER.writeValueAsString(node);
     } catch (JsonProcessingException e) {

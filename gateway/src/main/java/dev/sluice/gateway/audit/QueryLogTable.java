@@ -61,7 +61,9 @@ public final class QueryLogTable extends AbstractTable implements FilterableTabl
     QUEUE_MS(SqlTypeName.DOUBLE, true),
     PLANNING_MS(SqlTypeName.DOUBLE, true),
     EXECUTION_MS(SqlTypeName.DOUBLE, true),
-    TOTAL_MS(SqlTypeName.DOUBLE, true);
+    TOTAL_MS(SqlTypeName.DOUBLE, true),
+    MIN_GROUP_SIZE(SqlTypeName.INTEGER, true),
+    FOLDED_GROUPS(SqlTypeName.BIGINT, true);
 
     final SqlTypeName type;
     final boolean nullable;
@@ -169,6 +171,9 @@ public final class QueryLogTable extends AbstractTable implements FilterableTabl
     row[Column.PLANNING_MS.ordinal()] = entry.timings().map(QueryFinished.Timings::planningMs).orElse(null);
     row[Column.EXECUTION_MS.ordinal()] = entry.timings().map(QueryFinished.Timings::executionMs).orElse(null);
     row[Column.TOTAL_MS.ordinal()] = entry.timings().map(QueryFinished.Timings::totalMs).orElse(null);
+    row[Column.MIN_GROUP_SIZE.ordinal()] = entry.minGroupSize().isPresent() ? entry.minGroupSize().getAsInt() : null;
+    row[Column.FOLDED_GROUPS.ordinal()] =
+        entry.foldedGroups().isPresent() ? entry.foldedGroups().getAsLong() : null;
     return row;
   }
 

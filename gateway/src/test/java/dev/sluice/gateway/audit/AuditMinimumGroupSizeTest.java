@@ -49,6 +49,17 @@ class AuditMinimumGroupSizeTest {
     }
     assertFolded(flight, small);
 
+    // The auditor finds both in audit.query_log, with the floor and the folded groups.
+    long folded = small;
+    List<List<Object>> logged = TestingGateway.rows(server, "protobuf", "sam",
+        "SELECT min_group_size, folded_groups, status FROM audit.query_log"
+            + " WHERE user_name = 'ana' AND sql_text LIKE '%folded over %'");
+    assertThat(logged).hasSize(2).allSatisfy(row -> {
+      assertThat(((Number) row.get(0)).intValue()).isEqualTo(25);
+      assertThat(((Number) row.get(1)).longValue()).isEqualTo(folded);
+      assertThat(row.get(2)).isEqualTo("ok");
+    });
+
     // Nothing folded: 0; admin has no floor: null for both fields.
     String none = "SELECT channel, COUNT(*) FROM cdp.purchases GROUP BY channel /* nothing folded */";
     TestingGateway.rows(server, "protobuf", "ana", none);
