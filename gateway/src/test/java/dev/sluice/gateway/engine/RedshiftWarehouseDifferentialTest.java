@@ -123,31 +123,16 @@ class RedshiftWarehouseDifferentialTest {
   }
 
   Stream<String> anaQueries() {
-    return Stream.concat(
-        Corpus.load().stream().map(Corpus.Query::sql).filter(sql -> !sql.contains("?")),
-        dev.sluice.gateway.governance.MinimumGroupSizeTest.FOLDING_QUERIES.stream());
+    return dev.sluice.gateway.governance.MinimumGroupSizeTest.anaQueries();
   }
 
-  /**
-   * The aggregation-only analyst's floor (its COUNT(DISTINCT), join back and folding) runs in this
-   * warehouse's dialect and answers as on the all-DuckDB demo gateway, refusals included.
-   */
+  /** The aggregation-only analyst's floor runs in this warehouse's dialect and answers as on DuckDB. */
   @ParameterizedTest(name = "{0} as ana")
   @MethodSource("anaQueries")
   void answersLikeTheDuckDbGatewayAsAna(String sql) throws SQLException {
-    List<List<Object>> expected;
-    try {
-      expected = TestingGateway.rows(TestingGateway.shared(), "protobuf", "ana", sql);
-    } catch (SQLException refused) {
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestingGateway.rows(redshiftGateway, "protobuf", "ana", sql))
-          .isInstanceOfSatisfying(SQLException.class,
-              e -> assertThat(e.getSQLState()).isEqualTo(refused.getSQLState()));
-      return;
-    }
-    List<List<Object>> actual = TestingGateway.rows(redshiftGateway, "protobuf", "ana", sql);
-    assertThat(CorpusDifferentialTest.sorted(CorpusDifferentialTest.normalize(actual))).as(sql)
-        .containsExactlyElementsOf(CorpusDifferentialTest.sorted(CorpusDifferentialTest.normalize(expected)));
+    dev.sluice.gateway.governance.MinimumGroupSizeTest.assertAnaAnswersLikeTheDuckDbGateway(redshiftGateway, sql);
   }
+
 
   private static void assertSameRows(
       Corpus.Query query, List<List<Object>> rows, List<List<Object>> expected) {

@@ -3,6 +3,7 @@ package dev.sluice.gateway.governance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.gateway.GatewayServer;
+import dev.sluice.gateway.testing.ResultRows;
 import dev.sluice.gateway.testing.TestingGateway;
 import java.math.BigDecimal;
 import java.sql.SQLException;
@@ -38,6 +39,34 @@ public class MinimumGroupSizeTest {
       "SELECT city, COUNT(*) FROM cdp.customers GROUP BY city HAVING COUNT(*) < 30");
 
   private final GatewayServer server = TestingGateway.shared();
+
+  /** The corpus queries without parameters and {@link #FOLDING_QUERIES}: what {@code ana} is tested with elsewhere. */
+  public static java.util.stream.Stream<String> anaQueries() {
+    return java.util.stream.Stream.concat(
+        dev.sluice.gateway.testing.Corpus.load().stream()
+            .map(dev.sluice.gateway.testing.Corpus.Query::sql)
+            .filter(sql -> !sql.contains("?")),
+        FOLDING_QUERIES.stream());
+  }
+
+  /**
+   * {@code sql} as {@code ana} on {@code server} answers as on the all-DuckDB demo gateway,
+   * refusals (their SQLSTATE) included: the floor runs in that warehouse's dialect.
+   */
+  public static void assertAnaAnswersLikeTheDuckDbGateway(GatewayServer server, String sql) throws SQLException {
+    List<List<Object>> expected;
+    try {
+      expected = TestingGateway.rows(TestingGateway.shared(), "protobuf", "ana", sql);
+    } catch (SQLException refused) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestingGateway.rows(server, "protobuf", "ana", sql))
+          .as(sql)
+          .isInstanceOfSatisfying(SQLException.class,
+              e -> assertThat(e.getSQLState()).isEqualTo(refused.getSQLState()));
+      return;
+    }
+    List<List<Object>> actual = TestingGateway.rows(server, "protobuf", "ana", sql);
+    assertThat(ResultRows.sorted(ResultRows.normalize(actual))).as(sql).isEqualTo(ResultRows.sorted(ResultRows.normalize(expected)));
+  }
 
   @ParameterizedTest
   @ValueSource(strings = {
@@ -212,7 +241,7 @@ public class MinimumGroupSizeTest {
         "SELECT channel, COUNT(*), SUM(amount) FROM cdp.purchases GROUP BY channel ORDER BY channel",
         "SELECT COUNT(*) AS audience_size FROM (SELECT customer_id FROM cdp.propensity_scores WHERE bread >= 0.66"
             + " INTERSECT SELECT customer_id FROM cdp.propensity_scores WHERE soft_drinks BETWEEN 0.33 AND 0.66)")) {
-      assertThat(normalized(rows("ana", sql))).as(sql).isEqualTo(normalized(rows("admin", sql)));
+      assertThat(ResultRows.normalize(rows("ana", sql))).as(sql).isEqualTo(ResultRows.normalize(rows("admin", sql)));
     }
   }
 
@@ -229,7 +258,7 @@ public class MinimumGroupSizeTest {
             + " ON s.customer_id = c.customer_id WHERE c.customer_id < 300 GROUP BY c.loyalty_tier");
     try (java.sql.Connection flight = java.sql.DriverManager.getConnection(TestingGateway.flightJdbcUrl(server, "ana"))) {
       for (String sql : queries) {
-        assertThat(sorted(normalized(flightRows(flight, sql)))).as(sql).isEqualTo(sorted(normalized(rows("ana", sql))));
+        assertThat(ResultRows.sorted(ResultRows.normalize(flightRows(flight, sql)))).as(sql).isEqualTo(ResultRows.sorted(ResultRows.normalize(rows("ana", sql))));
       }
       assertThatThrownByFlight(flight, "SELECT customer_id, city FROM cdp.customers WHERE customer_id = 42");
     }
@@ -265,20 +294,7 @@ public class MinimumGroupSizeTest {
     }
   }
 
-  private static List<List<Object>> sorted(List<List<Object>> rows) {
-    List<List<Object>> copy = new ArrayList<>(rows);
-    copy.sort(java.util.Comparator.comparing(Object::toString));
-    return copy;
-  }
 
-  private static List<List<Object>> normalized(List<List<Object>> rows) {
-    List<List<Object>> out = new ArrayList<>();
-    for (List<Object> row : rows) {
-      out.add(row.stream().map(v -> v instanceof BigDecimal d ? (Object) d.stripTrailingZeros()
-          : v instanceof Number n && !(v instanceof Double) ? (Object) n.longValue() : v).toList());
-    }
-    return out;
-  }
 
   private String message(String user, String sql) {
     try {

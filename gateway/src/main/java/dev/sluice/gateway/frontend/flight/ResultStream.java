@@ -32,14 +32,6 @@ final class ResultStream implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(ResultStream.class);
   /** How long one wait for readiness lasts before rechecking; signals normally end it sooner. */
   static final Duration READY_POLL = Duration.ofMillis(200);
-  /** How long the query's memory may stay held by batches gRPC has not written yet (zero-copy). */
-  static final Duration WIRE_RELEASE_LIMIT = Duration.ofSeconds(60);
-  private static final java.util.concurrent.ScheduledExecutorService RELEASER =
-      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "sluice-flight-release");
-        thread.setDaemon(true);
-        return thread;
-      });
 
   private final QueryEngine engine;
   private final BufferAllocator allocator;
@@ -98,10 +90,6 @@ final class ResultStream implements Runnable {
         throw canceled();
       }
       ArrowBatches batches = cursor.arrow(queryMemory, engine.config().arrowBatchRows());
-      // Zero-copy: gRPC sends the batch's own buffers instead of copying them, which halves the
-      // time to stream a million rows. Safe because every batch gets fresh buffers and the query's
-      // memory is closed only once gRPC has let go of them (see release).
-      listener.setUseZeroCopy(true);
       listener.start(batches.root());
       while (batches.next()) {
         awaitReady(deadline);
@@ -179,27 +167,10 @@ final class ResultStream implements Runnable {
     return new GatewayException(ErrorCode.QUERY_CANCELED, "The query was canceled");
   }
 
-  /**
-   * Closes the query's memory once every buffer is back. Batches go out zero-copy: gRPC holds the
-   * last ones until they are on the wire, so this waits for it.
-   */
   private void release(BufferAllocator queryMemory) {
-    releaseWhenWritten(queryMemory, System.nanoTime() + WIRE_RELEASE_LIMIT.toNanos());
-  }
-
-  private void releaseWhenWritten(BufferAllocator queryMemory, long deadline) {
-    if (queryMemory.getAllocatedMemory() > 0 && System.nanoTime() - deadline < 0) {
-      RELEASER.schedule(() -> releaseWhenWritten(queryMemory, deadline), 10, TimeUnit.MILLISECONDS);
-      return;
-    }
     try {
       queryMemory.close();
     } catch (IllegalStateException e) {
-      if (String.valueOf(e.getMessage()).contains("allocator is closed")) {
-        // The frontend shut down (closing every allocator) while gRPC still held a batch.
-        LOG.debug("Flight stream {} released its memory after shutdown", ticket.id());
-        return;
-      }
       // Memory still held means a bug, not a client error; the query itself has ended.
       LOG.warn("Flight stream {} did not free all of its Arrow memory: {}", ticket.id(), e.getMessage());
     }
