@@ -68,6 +68,11 @@ import org.slf4j.LoggerFactory;
  * serves them through the protocol frontends. Nothing happens until {@link #start()}.
  */
 public final class GatewayServer implements AutoCloseable {
+  static {
+    // Embedded use has no main of ours: settings Calcite reads as it loads.
+    dev.sluice.gateway.engine.CalciteSettings.apply();
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
 
   private final GatewayConfig config;

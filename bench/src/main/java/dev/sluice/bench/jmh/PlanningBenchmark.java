@@ -56,6 +56,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class PlanningBenchmark {
+  static {
+    // As the gateway runs: Calcite's settings before its classes load (see CalciteSettings).
+    dev.sluice.gateway.engine.CalciteSettings.apply();
+  }
+
   private static final Map<String, SqlDialect> DIALECTS = Map.of(
       "duckdb", DuckDbDialect.INSTANCE,
       "postgresql", PostgresDialect.INSTANCE,

@@ -28,6 +28,7 @@ public final class SluiceCommand implements Runnable {
   public static void main(String[] args) {
     // Warehouse TIMESTAMPs carry no zone; a UTC JVM keeps Calcite's and the drivers' conversions exact.
     TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
+    dev.sluice.gateway.engine.CalciteSettings.apply();
     int exitCode = new CommandLine(new SluiceCommand()).execute(args);
     if (exitCode != 0) {
       System.exit(exitCode);
