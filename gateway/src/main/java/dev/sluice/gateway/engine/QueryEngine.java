@@ -344,13 +344,19 @@ public final class QueryEngine implements AutoCloseable {
         statement.setObject(i + 1, parameters.get(order.get(i)));
       }
       PreparedStatement running = statement;
+      // Set before the cancel, so the failure it causes is known as the timeout's even while the
+      // timer task is still returning (the future is done only after it has).
+      AtomicBoolean timedOut = new AtomicBoolean();
       ScheduledFuture<?> timer =
-          schedule(timeout, () -> cancelQuietly(running));
+          schedule(timeout, () -> {
+            timedOut.set(true);
+            cancelQuietly(running);
+          });
       ResultSet resultSet;
       try {
         resultSet = statement.executeQuery();
       } catch (SQLException e) {
-        if (timer.isDone()) {
+        if (timedOut.get()) {
           throw StopReason.timedOut(timeout).exception();
         }
         throw e;
