@@ -25,7 +25,7 @@ record AuditPageSql(String sql, List<Object> parameters) {
       "seq, query_id, status, started_at, finished_at, user_name, roles, protocol, client_address,"
           + " client_application, purpose, stage, sql_text, sql_hash, tables_read, columns_read, masks, row_filters,"
           + " denied, pushdowns, error_code, sql_state, error_message, rows_returned, bytes_returned, queue_ms,"
-          + " planning_ms, execution_ms, total_ms";
+          + " planning_ms, execution_ms, total_ms, min_group_size, folded_groups";
 
   // Lists are JSON text such as ["cdp.customers"]; matching a name up to its closing quote keeps
   // "customers" from matching "customers_archive". Refused hidden names count too, as in

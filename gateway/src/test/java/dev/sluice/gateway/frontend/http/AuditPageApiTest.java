@@ -130,6 +130,10 @@ class AuditPageApiTest {
     assertThat(detail.body.path("protocol").asText()).isEqualTo("avatica");
     assertThat(detail.body.path("rows_returned").asLong()).isEqualTo(1);
     assertThat(detail.body.path("total_ms").isNumber()).isTrue();
+    // max declares no purpose and has no floor: the fields are there, empty.
+    assertThat(detail.body.has("purpose")).isTrue();
+    assertThat(detail.body.path("min_group_size").isNull()).isTrue();
+    assertThat(detail.body.path("folded_groups").isNull()).isTrue();
     JsonNode mask = detail.body.path("masks").get(0);
     assertThat(mask.path("table").asText()).isEqualTo("cdp.customers");
     assertThat(mask.path("column").asText()).isEqualTo("email");

@@ -248,6 +248,7 @@
       ['Protocol', query.protocol],
       ['Client address', query.client_address],
       ['Client application', query.client_application],
+      ['Purpose', query.purpose],
       ['Started', query.started_at],
       ['Finished', query.finished_at],
       ['Refused at', query.stage],
@@ -256,6 +257,8 @@
       ['Hidden names refused', (query.denied || []).join(', ')],
       ['Rows returned', query.rows_returned],
       ['Bytes returned', query.bytes_returned],
+      ['Minimum group size', query.min_group_size],
+      ['Groups folded', query.folded_groups],
       ['SQL hash', query.sql_hash],
     ]);
     $('detail-sql').textContent = query.sql_text === null ? '(not recorded)' : query.sql_text;
