@@ -107,6 +107,10 @@ final class MinimumGroupSize {
     requireNonNull(catalog, "catalog is null");
     RelNode plain = withoutSubQueries(logical);
     MinimumGroupSize floor = new MinimumGroupSize(k, catalog, plain);
+    if (containsSubQueryAnywhere(plain)) {
+      // Fail closed: the rewrite follows customers through joins, not into sub-queries left as such.
+      throw floor.refusal("a sub-query here cannot be turned into a join; write it as a join");
+    }
     Carried top = floor.visit(plain, true);
     if (!top.keys().isEmpty()) {
       throw floor.refusal("its result has a row per customer (or names customers)");
