@@ -235,7 +235,17 @@ class SparkConformanceTest {
                 "SELECT customer_id, EXTRACT(DOY FROM birth_date), EXTRACT(WEEK FROM birth_date) FROM customers ORDER BY 1",
                 "SELECT customer_id, TRIM(LEADING ' ' FROM email), first_name || last_name FROM customers ORDER BY 1",
                 "SELECT customer_id, CAST(bread AS VARCHAR), CAST(qty AS VARCHAR), CAST(birth_date AS VARCHAR) FROM scores JOIN customers USING (customer_id) ORDER BY 1",
-                "SELECT customer_id, CAST(signup_at AS VARCHAR), CAST(email_opt_in AS VARCHAR) FROM customers ORDER BY 1"));
+                "SELECT customer_id, CAST(signup_at AS VARCHAR), CAST(email_opt_in AS VARCHAR) FROM customers ORDER BY 1",
+                // The shape of the gateway's minimum group size (here 2 customers): count each group's
+                // distinct customers and the small groups, join back on '=', fold small and NULL-keyed
+                // groups into one NULL-keyed group, NULL the values of a final group still too small.
+                "SELECT CASE WHEN s.small IS NOT FALSE THEN NULL ELSE c.loyalty_tier END AS tier,"
+                    + " CASE WHEN COUNT(DISTINCT c.customer_id) < 2 THEN NULL ELSE COUNT(*) END AS n,"
+                    + " COALESCE(MAX(s.folded), 0) AS folded"
+                    + " FROM customers c LEFT JOIN (SELECT loyalty_tier, loyalty_tier IS NULL OR COUNT(DISTINCT customer_id) < 2 AS small,"
+                    + " SUM(CASE WHEN loyalty_tier IS NULL OR COUNT(DISTINCT customer_id) < 2 THEN 1 ELSE 0 END) OVER () AS folded"
+                    + " FROM customers GROUP BY loyalty_tier) s ON c.loyalty_tier = s.loyalty_tier"
+                    + " GROUP BY CASE WHEN s.small IS NOT FALSE THEN NULL ELSE c.loyalty_tier END ORDER BY 1 NULLS FIRST"));
     // Every mask, on the columns they are used on.
     String[][] masked = {
       {"hash", "email"}, {"hash", "last_name"}, {"hash", "customer_id"}, {"hash", "birth_date"},
