@@ -53,8 +53,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Golden files of the SQL each dialect pushes down: every corpus query, as {@code admin} and as
- * {@code max}, planned against the demo with every warehouse speaking the target dialect, written
+ * Golden files of the SQL each dialect pushes down: every corpus query, as {@code admin}, as
+ * {@code max} and as {@code ana} (aggregation-only: the minimum group size's SQL, or the refusal), planned against the demo with every warehouse speaking the target dialect, written
  * to {@code src/test/resources/golden/<dialect>/<user>/<query>.sql}. A reviewer reads the diff of
  * these files when a dialect or the planner changes; {@code -Dgolden.update=true} rewrites them.
  *
@@ -85,7 +85,8 @@ class DialectGoldenTest {
 
   private static final Map<String, Principal> USERS = Map.of(
       "admin", new Principal("admin", Set.of("admin"), Map.of()),
-      "max", new Principal("max", Set.of("marketer"), Map.of()));
+      "max", new Principal("max", Set.of("marketer"), Map.of()),
+      "ana", new Principal("ana", Set.of("analyst"), Map.of()));
 
   private final List<Warehouse> duckDbWarehouses = new ArrayList<>();
   private final Map<String, Planning> planning = new LinkedHashMap<>();
@@ -119,7 +120,7 @@ class DialectGoldenTest {
   Stream<Arguments> cases() {
     List<Arguments> cases = new ArrayList<>();
     for (String dialect : DIALECTS.keySet()) {
-      for (String user : List.of("admin", "max")) {
+      for (String user : List.of("admin", "max", "ana")) {
         for (Corpus.Query query : Corpus.load()) {
           cases.add(Arguments.of(dialect, user, query));
         }
@@ -175,7 +176,7 @@ class DialectGoldenTest {
               + " $$ SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex') $$");
         }
         for (String dialect : List.of("postgresql", "redshift")) {
-          for (String user : List.of("admin", "max")) {
+          for (String user : List.of("admin", "max", "ana")) {
             for (Corpus.Query query : Corpus.load()) {
               List<QueryPlan.Pushdown> reference = render("duckdb", user, query).plan();
               List<QueryPlan.Pushdown> target = render(dialect, user, query).plan();

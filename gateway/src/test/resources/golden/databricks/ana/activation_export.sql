@@ -1,0 +1,2 @@
+-- activation_export as ana, databricks dialect; regenerate with -Dgolden.update=true
+-- refused (UNKNOWN_OBJECT): From line 1, column 21 to line 1, column 25: Column 'email' not found in any table

@@ -1,0 +1,2 @@
+-- composite_emailable as ana, duckdb dialect; regenerate with -Dgolden.update=true
+-- refused (UNKNOWN_OBJECT): From line 1, column 25 to line 1, column 29: Column 'email' not found in table 'c'

@@ -1,0 +1,2 @@
+-- web_converted_never_in_store as ana, postgresql dialect; regenerate with -Dgolden.update=true
+-- refused (ACCESS_DENIED): Aggregation-only access (min_group_size 25): its result has a row per customer (or names customers). Aggregate over customers instead (COUNT, SUM, AVG ... with GROUP BY); groups of fewer than 25 customers are folded into one group with NULL keys

@@ -1,0 +1,2 @@
+-- email_domains as ana, redshift dialect; regenerate with -Dgolden.update=true
+-- refused (UNKNOWN_OBJECT): From line 3, column 20 to line 3, column 24: Column 'email' not found in any table
