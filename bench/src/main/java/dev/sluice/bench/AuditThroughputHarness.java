@@ -145,9 +145,6 @@ public final class AuditThroughputHarness {
   }
 
   private static double median(List<Double> values) {
-    double[] sorted = values.stream().mapToDouble(Double::doubleValue).toArray();
-    Arrays.sort(sorted);
-    int middle = sorted.length / 2;
-    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    return Report.median(values.stream().mapToDouble(Double::doubleValue).toArray());
   }
 }

@@ -17,7 +17,6 @@ import dev.sluice.gateway.testing.Corpus;
 import dev.sluice.policies.Principal;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -124,12 +123,6 @@ public final class FloorHarness {
         execution[i] = (ran - planned) / 1e6;
       }
     }
-    return new Timing(median(planning), median(execution));
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
+    return new Timing(Report.median(planning), Report.median(execution));
   }
 }

@@ -12,6 +12,14 @@ import java.util.Set;
 final class Report {
   private Report() {}
 
+  /** The median of {@code values} (the mean of the middle two for an even count). */
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    int middle = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  }
+
   static void print(Map<String, Map<String, Double>> results, Options options) {
     Set<String> metrics = new LinkedHashSet<>();
     results.values().forEach(figures -> metrics.addAll(figures.keySet()));

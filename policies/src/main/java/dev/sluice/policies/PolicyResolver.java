@@ -157,14 +157,16 @@ public final class PolicyResolver {
   }
 
   private static Optional<TableGrant> grantFor(Role role, String table) {
-    return role.tables().entrySet().stream()
-        .filter(e -> e.getKey().equalsIgnoreCase(table) || e.getKey().equalsIgnoreCase("cdp." + table))
-        .map(Map.Entry::getValue)
-        .findFirst();
+    return forTable(role.tables(), table);
   }
 
   private static Optional<PolicySet.TableOverlay> overlayFor(PolicySet.Purpose purpose, String table) {
-    return purpose.tables().entrySet().stream()
+    return forTable(purpose.tables(), table);
+  }
+
+  /** What {@code byTable} holds for {@code table}, named {@code table} or {@code cdp.table}. */
+  private static <T> Optional<T> forTable(Map<String, T> byTable, String table) {
+    return byTable.entrySet().stream()
         .filter(e -> e.getKey().equalsIgnoreCase(table) || e.getKey().equalsIgnoreCase("cdp." + table))
         .map(Map.Entry::getValue)
         .findFirst();

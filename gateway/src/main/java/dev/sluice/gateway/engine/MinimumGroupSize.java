@@ -39,9 +39,7 @@ import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
-import org.apache.calcite.rex.RexOver;
 import org.apache.calcite.rex.RexShuttle;
-import org.apache.calcite.rex.RexSubQuery;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
@@ -271,15 +269,8 @@ final class MinimumGroupSize {
     int leftFields = left.fieldCount();
     int leftWidth = left.rel().getRowType().getFieldCount();
     int shift = leftWidth - leftFields;
-    RexNode condition = join.getCondition();
-    if (shift > 0) {
-      condition = condition.accept(new RexShuttle() {
-        @Override
-        public RexNode visitInputRef(RexInputRef ref) {
-          return ref.getIndex() < leftFields ? ref : new RexInputRef(ref.getIndex() + shift, ref.getType());
-        }
-      });
-    }
+    // The right side's fields move past the left's extras.
+    RexNode condition = shift == 0 ? join.getCondition() : RexUtil.shift(join.getCondition(), leftFields, shift);
     RelNode joined = LogicalJoin.create(
         left.rel(), right.rel(), join.getHints(), retypeJoin(condition, left.rel(), right.rel()),
         join.getVariablesSet(), join.getJoinType());
@@ -301,7 +292,7 @@ final class MinimumGroupSize {
     for (int key : left.keys()) {
       leftKeys.add(carry(expressions, names, fields, RexInputRef.of(key, joined.getRowType()), "customer"));
     }
-    Set<Integer> equated = equatedRightKeys(join, left, right, shift, leftWidth);
+    Set<Integer> equated = equatedRightKeys(join, left, right);
     List<Integer> keys = new ArrayList<>(leftKeys);
     for (int key : right.keys()) {
       if (!equated.contains(key)) {
@@ -317,8 +308,7 @@ final class MinimumGroupSize {
    * the left side: in an inner or left join each such right key is the left key or NULL, so it names
    * no customer the left key does not.
    */
-  private static Set<Integer> equatedRightKeys(
-      LogicalJoin join, Carried left, Carried right, int shift, int leftWidth) {
+  private static Set<Integer> equatedRightKeys(LogicalJoin join, Carried left, Carried right) {
     Set<Integer> equated = new HashSet<>();
     if (join.getJoinType() != JoinRelType.INNER && join.getJoinType() != JoinRelType.LEFT) {
       return equated;
@@ -621,9 +611,7 @@ final class MinimumGroupSize {
 
     @Override
     public RexNode visitCall(RexCall call) {
-      if (call instanceof RexOver || call instanceof RexSubQuery) {
-        return super.visitCall(call);
-      }
+      // Window calls and sub-queries have visitors of their own; here only plain calls arrive.
       List<RexNode> operands = new ArrayList<>();
       boolean changed = false;
       for (RexNode operand : call.getOperands()) {

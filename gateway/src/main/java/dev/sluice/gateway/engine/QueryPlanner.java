@@ -122,7 +122,8 @@ public final class QueryPlanner {
         try {
           return planQuery(sql, query, explain, view, true);
         } catch (org.apache.calcite.plan.RelOptPlanner.CannotPlanException e) {
-          // Across warehouses the gateway runs the floor's COUNT(DISTINCT) itself, which needs it split.
+          // Something the warehouse cannot run keeps the floor's COUNT(DISTINCT) in the gateway,
+          // which needs it split.
           return planQuery(sql, query, explain, view, false);
         }
       }
@@ -182,10 +183,10 @@ public final class QueryPlanner {
   }
 
   /**
-   * @param wholeDistinctAggregates keep COUNT(DISTINCT) beside other aggregates in one aggregate, as
-   *     warehouses run it, instead of splitting it into grouping sets the gateway would have to run
-   *     over every input row (the minimum group size's counting); fails to plan where the gateway
-   *     must aggregate itself
+   * @param wholeDistinctAggregates for a plan reading one warehouse, keep COUNT(DISTINCT) beside
+   *     other aggregates in one aggregate, as warehouses run it, instead of splitting it into
+   *     grouping sets the gateway would have to run over every input row (the minimum group size's
+   *     counting); fails to plan where the gateway must aggregate after all
    */
   private QueryPlan planQuery(
       String sql, SqlNode query, boolean explain, GovernedView view, boolean wholeDistinctAggregates) {
@@ -208,11 +209,6 @@ public final class QueryPlanner {
     planner.removeRule(CoreRules.PROJECT_TO_SEMI_JOIN);
     planner.removeRule(CoreRules.JOIN_ON_UNIQUE_TO_SEMI_JOIN);
     planner.removeRule(CoreRules.JOIN_TO_SEMI_JOIN);
-    if (wholeDistinctAggregates) {
-      planner.removeRule(CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES);
-      planner.removeRule(CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES_TO_JOIN);
-      planner.removeRule(CoreRules.AGGREGATE_EXPAND_WITHIN_DISTINCT);
-    }
     planner.setExecutor(new RexExecutorImpl(DataContexts.EMPTY));
     RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(catalog.typeFactory()));
 
@@ -259,6 +255,13 @@ public final class QueryPlanner {
           ? Optional.of(new ResultColumn(MinimumGroupSize.FOLDED_GROUPS, fields.get(fields.size() - 1).getType()))
           : Optional.empty();
       floor = Optional.of(new QueryPlan.GroupFloor(k, folded));
+      if (wholeDistinctAggregates && readsOneWarehouse(logical)) {
+        // The warehouse runs COUNT(DISTINCT) beside the other aggregates; split into grouping
+        // sets, the aggregate would stay in the gateway and pull every row of the warehouse.
+        planner.removeRule(CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES);
+        planner.removeRule(CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES_TO_JOIN);
+        planner.removeRule(CoreRules.AGGREGATE_EXPAND_WITHIN_DISTINCT);
+      }
       // The floor's fold count is a window SUM; where the gateway runs it (a query across
       // warehouses), it must become a window operator (see the rule's removal above).
       planner.addRule(ProjectToWindowRule.ProjectToLogicalProjectAndWindowRule.ProjectToLogicalProjectAndWindowRuleConfig
@@ -315,6 +318,26 @@ public final class QueryPlanner {
 
   private static SqlToRelConverter.Config converterConfig() {
     return SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false);
+  }
+
+  /** Whether every table {@code plan} scans is a table of one and the same warehouse. */
+  private static boolean readsOneWarehouse(RelNode plan) {
+    Set<String> warehouses = new java.util.HashSet<>();
+    boolean[] other = {false};
+    new RelVisitor() {
+      @Override
+      public void visit(RelNode node, int ordinal, RelNode parent) {
+        if (node instanceof org.apache.calcite.rel.core.TableScan scan) {
+          if (scan.getTable().unwrap(org.apache.calcite.adapter.jdbc.JdbcTable.class) == null) {
+            other[0] = true;
+          } else {
+            warehouses.add(scan.getTable().getQualifiedName().get(0));
+          }
+        }
+        super.visit(node, ordinal, parent);
+      }
+    }.go(plan);
+    return !other[0] && warehouses.size() == 1;
   }
 
   /** Collects the SQL each warehouse will run, in plan order. */
