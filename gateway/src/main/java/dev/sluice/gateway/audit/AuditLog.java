@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -47,7 +48,11 @@ public final class AuditLog implements AutoCloseable {
   private volatile String failure;
   private Thread writer;
   private long lastRetry;
-  private int lastBatchSize;
+  private int lastWriteAheadRecords;
+  // While the writer gathers a batch: how many waiting records end the wait.
+  private volatile int gatherUntil = Integer.MAX_VALUE;
+  // Write-ahead records queued and not yet taken by the writer.
+  private final AtomicInteger waitingWriteAhead = new AtomicInteger();
   private final AtomicLong recordsWritten = new AtomicLong();
   private final AtomicLong batchesWritten = new AtomicLong();
   private final AtomicLong syncs = new AtomicLong();
@@ -143,6 +148,8 @@ public final class AuditLog implements AutoCloseable {
       done.completeExceptionally(new IOException(failure));
     } else if (!queue.offer(new Pending(event, done, durable))) {
       done.completeExceptionally(new IOException("more than " + MAX_PENDING + " records are waiting to be written"));
+    } else if (durable && waitingWriteAhead.incrementAndGet() >= gatherUntil) {
+      LockSupport.unpark(writer);
     }
     return done;
   }
@@ -154,7 +161,26 @@ public final class AuditLog implements AutoCloseable {
    * @throws GatewayException with {@link ErrorCode#AUDIT_UNAVAILABLE} when it is not durable in time
    */
   public long appendDurably(AuditEvent event) {
-    CompletableFuture<Long> done = append(event, true);
+    return awaitDurable(appendWriteAhead(event));
+  }
+
+  /**
+   * Queues the write-ahead record {@code event} without waiting: it gets a sync of its own (shared
+   * with whatever else is waiting), and the future completes once it is durable; already failed
+   * when the log is not writable. {@link #awaitDurable} waits for it.
+   */
+  public CompletableFuture<Long> appendWriteAhead(AuditEvent event) {
+    return append(event, true);
+  }
+
+  /**
+   * Waits, at most {@code audit.write_timeout}, until the record {@code done} stands for is
+   * durable.
+   *
+   * @return its sequence number
+   * @throws GatewayException with {@link ErrorCode#AUDIT_UNAVAILABLE} when it is not durable in time
+   */
+  public long awaitDurable(CompletableFuture<Long> done) {
     try {
       return done.get(config.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
@@ -192,17 +218,38 @@ public final class AuditLog implements AutoCloseable {
         continue;
       }
       batch.add(first);
-      // Waiting for company only pays when queries run concurrently, which the last write shows;
-      // a lone query never waits for it.
-      if (!config.groupCommitWindow().isZero() && lastBatchSize > 1) {
-        LockSupport.parkNanos(config.groupCommitWindow().toNanos());
+      // Waiting for company only pays when queries run concurrently, which the last write shows
+      // by having synced for several write-ahead records; a lone query never waits for it (its
+      // previous finished record riding along does not count).
+      if (!config.groupCommitWindow().isZero() && lastWriteAheadRecords > 1) {
+        gather(lastWriteAheadRecords);
       }
       queue.drainTo(batch, MAX_BATCH - 1);
-      lastBatchSize = batch.size();
+      lastWriteAheadRecords = (int) batch.stream().filter(Pending::durable).count();
+      waitingWriteAhead.addAndGet(-lastWriteAheadRecords);
       write(batch);
       batch.clear();
     }
     files.close();
+  }
+
+  /**
+   * Waits at most the group commit window for company: until as many records are waiting as the
+   * last write had write-ahead records (appenders wake this thread then), so that a steady load
+   * shares syncs without every query waiting the whole window.
+   */
+  private void gather(int expected) {
+    long deadline = System.nanoTime() + config.groupCommitWindow().toNanos();
+    // Counts the batch's first record too, taken from the queue already.
+    gatherUntil = expected;
+    try {
+      long remaining;
+      while (waitingWriteAhead.get() < expected && (remaining = deadline - System.nanoTime()) > 0) {
+        LockSupport.parkNanos(this, remaining);
+      }
+    } finally {
+      gatherUntil = Integer.MAX_VALUE;
+    }
   }
 
   private void write(List<Pending> batch) {

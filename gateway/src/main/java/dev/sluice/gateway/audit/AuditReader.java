@@ -154,7 +154,7 @@ public final class AuditReader {
           status,
           time,
           Optional.ofNullable(finished).flatMap(AuditReader::time),
-          rejected ? AuditJson.text(record, "stage") : Optional.empty(),
+          rejected ? AuditJson.text(record, "stage") : Optional.ofNullable(finished).flatMap(f -> AuditJson.text(f, "stage")),
           caller(record),
           AuditJson.text(record, "unknown_user_sha256"),
           AuditJson.text(record, "sql"),

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -77,8 +78,13 @@ public final class AuditTrail implements QueryAudit, LoginAudit {
         pushdowns,
         plan.floor().map(floor -> java.util.OptionalInt.of(floor.minGroupSize())).orElse(java.util.OptionalInt.empty()));
     long startedNanos = System.nanoTime();
-    log.appendDurably(record);
-    return new AuditedExecution(queryId, plan.planningTime(), startedNanos, redactLiterals, this::write);
+    CompletableFuture<Long> durable = log.appendWriteAhead(record);
+    if (durable.isCompletedExceptionally()) {
+      // The log is known to be down: refuse before the query takes any admission slot.
+      log.awaitDurable(durable);
+    }
+    return new AuditedExecution(
+        queryId, plan.planningTime(), startedNanos, redactLiterals, () -> log.awaitDurable(durable), this::write);
   }
 
   @Override

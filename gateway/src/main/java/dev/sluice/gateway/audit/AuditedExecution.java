@@ -16,22 +16,40 @@ final class AuditedExecution implements QueryAudit.AuditedQuery {
   static final String FAILED = "failed";
   static final String CANCELED = "canceled";
   static final String TIMEOUT = "timeout";
+  static final String ADMISSION = "admission";
 
   private final String queryId;
   private final Duration planning;
   private final long startedNanos;
   private final Consumer<QueryFinished> writer;
+  private final Runnable durability;
   private final boolean dropWarehouseMessages;
   private final AtomicBoolean finished = new AtomicBoolean();
   private volatile Duration queueWait;
 
   AuditedExecution(
-      String queryId, Duration planning, long startedNanos, boolean dropWarehouseMessages, Consumer<QueryFinished> writer) {
+      String queryId,
+      Duration planning,
+      long startedNanos,
+      boolean dropWarehouseMessages,
+      Runnable durability,
+      Consumer<QueryFinished> writer) {
     this.queryId = queryId;
+    this.durability = durability;
     this.planning = planning;
     this.startedNanos = startedNanos;
     this.dropWarehouseMessages = dropWarehouseMessages;
     this.writer = writer;
+  }
+
+  @Override
+  public void awaitDurable() {
+    durability.run();
+  }
+
+  @Override
+  public void rejected(GatewayException failure) {
+    finish(Optional.of(failure), Optional.of(QueryFinished.REJECTED), false, 0, OptionalLong.empty(), OptionalLong.empty());
   }
 
   @Override
@@ -46,16 +64,27 @@ final class AuditedExecution implements QueryAudit.AuditedQuery {
 
   @Override
   public void failed(RuntimeException failure) {
-    finish(Optional.of(failure), false, 0, OptionalLong.empty(), OptionalLong.empty());
+    finish(Optional.of(failure), Optional.empty(), false, 0, OptionalLong.empty(), OptionalLong.empty());
   }
 
   /** Writes the finished record, the first time only. */
   void finish(
       Optional<RuntimeException> failure, boolean allRowsRead, long rows, OptionalLong bytes, OptionalLong foldedGroups) {
+    finish(failure, Optional.empty(), allRowsRead, rows, bytes, foldedGroups);
+  }
+
+  private void finish(
+      Optional<RuntimeException> failure,
+      Optional<String> statusGiven,
+      boolean allRowsRead,
+      long rows,
+      OptionalLong bytes,
+      OptionalLong foldedGroups) {
     if (!finished.compareAndSet(false, true)) {
       return;
     }
-    String status = failure.map(AuditedExecution::status).orElse(allRowsRead ? OK : CANCELED);
+    String status = statusGiven.orElseGet(
+        () -> failure.map(AuditedExecution::status).orElse(allRowsRead ? OK : CANCELED));
     Optional<AuditError> error = failure.map(AuditError::of).map(this::safe);
     double planningMs = planning.toNanos() / 1e6;
     double sinceExecute = (System.nanoTime() - startedNanos) / 1e6;
@@ -63,7 +92,8 @@ final class AuditedExecution implements QueryAudit.AuditedQuery {
     double executionMs = Math.max(0, sinceExecute - queueMs.orElse(0.0));
     QueryFinished.Timings timings =
         new QueryFinished.Timings(queueMs, planningMs, executionMs, planningMs + sinceExecute);
-    writer.accept(new QueryFinished(queryId, status, error, rows, bytes, timings, foldedGroups));
+    Optional<String> stage = status.equals(QueryFinished.REJECTED) ? Optional.of(ADMISSION) : Optional.empty();
+    writer.accept(new QueryFinished(queryId, status, error, rows, bytes, timings, foldedGroups, stage));
   }
 
   private AuditError safe(AuditError error) {

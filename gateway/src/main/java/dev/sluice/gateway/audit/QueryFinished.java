@@ -8,7 +8,8 @@ import java.util.OptionalLong;
 
 /**
  * How one execution ended: {@code ok} (every row read), {@code failed}, {@code canceled} (stopped
- * or closed before its last row) or {@code timeout}; the error, the rows and (when known) bytes
+ * or closed before its last row), {@code timeout} or {@code rejected} (refused by a concurrency
+ * limit after its started record, with {@code stage} {@code admission}); the error, the rows and (when known) bytes
  * returned, its timings and, under a minimum group size, how many groups were folded into the
  * remainder group (when the rows read tell).
  */
@@ -19,9 +20,11 @@ public record QueryFinished(
     long rows,
     OptionalLong bytes,
     Timings timings,
-    OptionalLong foldedGroups)
+    OptionalLong foldedGroups,
+    Optional<String> stage)
     implements AuditEvent {
   public static final String TYPE = "finished";
+  public static final String REJECTED = "rejected";
 
   public QueryFinished {
     requireNonNull(queryId, "queryId is null");
@@ -30,6 +33,19 @@ public record QueryFinished(
     requireNonNull(bytes, "bytes is null");
     requireNonNull(timings, "timings is null");
     requireNonNull(foldedGroups, "foldedGroups is null");
+    requireNonNull(stage, "stage is null");
+  }
+
+  /** A query that ran (or failed to), with the groups its floor folded when it counts them. */
+  public QueryFinished(
+      String queryId,
+      String status,
+      Optional<AuditError> error,
+      long rows,
+      OptionalLong bytes,
+      Timings timings,
+      OptionalLong foldedGroups) {
+    this(queryId, status, error, rows, bytes, timings, foldedGroups, Optional.empty());
   }
 
   /** A query that folded no groups, or whose plan does not count them. */
@@ -57,6 +73,7 @@ public record QueryFinished(
   public void writeFields(ObjectNode record) {
     record.put("query_id", queryId);
     record.put("status", status);
+    stage.ifPresent(value -> record.put("stage", value));
     AuditError.write(record, error);
     record.put("rows", rows);
     if (bytes.isPresent()) {

@@ -32,6 +32,7 @@ final class AuditRecordFormat {
           .append(record.path("masks").isEmpty() ? "" : "  masks=" + record.path("masks").size())
           .append("  ").append(sql(record));
       case "finished" -> line.append(" ").append(id(record)).append("  ").append(record.path("status").asText())
+          .append(record.hasNonNull("stage") ? " (" + record.get("stage").asText() + ")" : "")
           .append("  rows=").append(record.path("rows").asText())
           .append("  ").append(record.path("timings").path("total_ms").asText()).append("ms")
           .append(error(record));

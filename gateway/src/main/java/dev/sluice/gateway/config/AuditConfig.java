@@ -26,7 +26,7 @@ public record AuditConfig(
   public static final Path DEFAULT_DIRECTORY = Path.of("audit");
   public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(5);
   /** Long enough to gather concurrent queries into one fsync, short next to any query. */
-  public static final Duration DEFAULT_GROUP_COMMIT_WINDOW = Duration.ofMillis(1);
+  public static final Duration DEFAULT_GROUP_COMMIT_WINDOW = Duration.ofMillis(2);
   public static final long DEFAULT_ROTATE_SIZE = 64L * 1024 * 1024;
   public static final Duration DEFAULT_ROTATE_AGE = Duration.ofHours(24);
 

@@ -21,11 +21,12 @@ public interface QueryAudit {
   }
 
   /**
-   * Records that {@code plan} is about to run as {@code queryId}, and returns once that record is
-   * durable.
+   * Records that {@code plan} was accepted to run as {@code queryId}, before it waits for
+   * admission: returns at once, the record becoming durable meanwhile. The query must not reach a
+   * warehouse before {@link AuditedQuery#awaitDurable()} returns.
    *
-   * @throws GatewayException with {@code AUDIT_UNAVAILABLE} when it cannot be recorded: the query
-   *     must then not run
+   * @throws GatewayException with {@code AUDIT_UNAVAILABLE} when the log is known not to be
+   *     writable: the query must then not run
    */
   AuditedQuery started(QueryContext context, QueryPlan plan, String queryId);
 
@@ -38,6 +39,17 @@ public interface QueryAudit {
 
   /** One execution being audited, from its started record to its finished one. */
   interface AuditedQuery {
+    /**
+     * Returns once the started record is durable (write-ahead).
+     *
+     * @throws GatewayException with {@code AUDIT_UNAVAILABLE} when it could not be made durable in
+     *     time: the query must then not run
+     */
+    void awaitDurable();
+
+    /** A concurrency limit refused the query after its started record; writes the finished record. */
+    void rejected(GatewayException failure);
+
     /** How long the query waited for admission; reported in its finished record. */
     void queueWait(Duration wait);
 
@@ -53,6 +65,12 @@ public interface QueryAudit {
     @Override
     public AuditedQuery started(QueryContext context, QueryPlan plan, String queryId) {
       return new AuditedQuery() {
+        @Override
+        public void awaitDurable() {}
+
+        @Override
+        public void rejected(GatewayException failure) {}
+
         @Override
         public void queueWait(Duration wait) {}
 

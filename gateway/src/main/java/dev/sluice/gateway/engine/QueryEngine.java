@@ -242,22 +242,11 @@ public final class QueryEngine implements AutoCloseable {
     List<String> warehouses = plan.warehouses();
     QueryLifecycle lifecycle = new QueryLifecycle(
         metrics, context.protocol(), warehouses.isEmpty() ? GatewayMetrics.NO_WAREHOUSE : String.join("+", warehouses));
-    long admissionStarted = System.nanoTime();
-    try {
-      if (!warehouses.isEmpty()) {
-        lifecycle.admitted(admission.admit(principal, warehouses));
-      }
-    } catch (GatewayException e) {
-      lifecycle.failed(e.code());
-      audit.rejected(context, plan.sql(), e, List.of(), QueryAudit.Stage.ADMISSION);
-      throw e;
-    } catch (RuntimeException e) {
-      lifecycle.failed(ErrorCode.INTERNAL_ERROR);
-      throw e;
-    }
-    Duration queueWait = Duration.ofNanos(System.nanoTime() - admissionStarted);
-    // Write-ahead: returns once the started record is durable and throws (refusing the query)
-    // when it cannot be written, so no warehouse ever sees SQL the audit log does not hold.
+    // Write-ahead, in two steps: the started record is handed to the log now (refusing the query
+    // at once when the log is known to be down) and becomes durable while the query waits for
+    // admission, so that no admission slot is held waiting for the disk; the query reaches a
+    // warehouse only once the record is durable. A query a limit refuses after this point is
+    // recorded by its finished record, with status rejected.
     QueryAudit.AuditedQuery audited;
     try {
       audited = audit.started(context, plan, attribution.queryId());
@@ -268,8 +257,25 @@ public final class QueryEngine implements AutoCloseable {
       lifecycle.failed(ErrorCode.INTERNAL_ERROR);
       throw e;
     }
+    long admissionStarted = System.nanoTime();
+    try {
+      if (!warehouses.isEmpty()) {
+        lifecycle.admitted(admission.admit(principal, warehouses));
+      }
+    } catch (GatewayException e) {
+      lifecycle.failed(e.code());
+      audited.queueWait(Duration.ofNanos(System.nanoTime() - admissionStarted));
+      audited.rejected(e);
+      throw e;
+    } catch (RuntimeException e) {
+      lifecycle.failed(ErrorCode.INTERNAL_ERROR);
+      audited.failed(e);
+      throw e;
+    }
+    Duration queueWait = Duration.ofNanos(System.nanoTime() - admissionStarted);
     audited.queueWait(queueWait);
     try {
+      audited.awaitDurable();
       return audited.track(run(plan, jdbcParameters, timeout, attribution, lifecycle));
     } catch (GatewayException e) {
       lifecycle.failed(e.code());

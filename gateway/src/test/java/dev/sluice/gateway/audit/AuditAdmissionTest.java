@@ -27,8 +27,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * A query refused by a concurrency limit leaves one {@code rejected} record at stage
- * {@code admission}, with the limit's message, and no {@code started} record: nothing ran.
+ * A query is written ahead before it waits for admission, so that no slot is held waiting for the
+ * disk: one a concurrency limit refuses has its started record and a finished record with status
+ * {@code rejected} at stage {@code admission}, the limit's message and its queue wait; nothing
+ * ran, and audit.query_log shows it as rejected at admission.
  */
 class AuditAdmissionTest {
   private static final Principal MAX = new Principal("max", Set.of("marketer"), Map.of());
@@ -52,16 +54,66 @@ class AuditAdmissionTest {
             .isInstanceOfSatisfying(GatewayException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED));
       }
+      JsonNode started = awaitRecord(audit,
+          r -> r.path("type").asText().equals("started") && r.path("sql").asText().equals(refused));
+      assertThat(started.path("user").asText()).isEqualTo("max");
+      assertThat(started.path("protocol").asText()).isEqualTo("http");
+      assertThat(started.path("client_application").asText()).isEqualTo("curl/8");
+      String queryId = started.path("query_id").asText();
       JsonNode rejected = awaitRecord(audit,
-          r -> r.path("type").asText().equals("rejected") && r.path("sql").asText().equals(refused));
+          r -> r.path("type").asText().equals("finished") && r.path("query_id").asText().equals(queryId));
+      assertThat(rejected.path("status").asText()).isEqualTo("rejected");
       assertThat(rejected.path("stage").asText()).isEqualTo("admission");
-      assertThat(rejected.path("user").asText()).isEqualTo("max");
-      assertThat(rejected.path("protocol").asText()).isEqualTo("http");
-      assertThat(rejected.path("client_application").asText()).isEqualTo("curl/8");
+      assertThat(rejected.path("rows").asLong()).isZero();
       assertThat(rejected.path("error").path("sql_state").asText()).isEqualTo("53000");
       assertThat(rejected.path("error").path("message").asText()).contains("User 'max'");
-      assertThat(records(audit))
-          .noneMatch(r -> r.path("type").asText().equals("started") && r.path("sql").asText().equals(refused));
+      // The queue took no slot: max_queued 0 refuses at once.
+      assertThat(rejected.path("timings").path("queue_ms").isNumber()).isTrue();
+      assertThat(records(audit)).noneMatch(r -> r.path("type").asText().equals("rejected"));
+
+      QueryLogEntry entry = new AuditReader(audit).entries(Optional.empty(), Optional.empty(), Optional.of("max")).stream()
+          .filter(e -> e.queryId().equals(queryId))
+          .findFirst()
+          .orElseThrow();
+      assertThat(entry.status()).isEqualTo("rejected");
+      assertThat(entry.stage()).contains("admission");
+      assertThat(entry.error().orElseThrow().sqlState()).isEqualTo("53000");
+    }
+  }
+
+  @Test
+  void aQueuedQueryIsWrittenAheadWhileItWaitsAndRunsOnceASlotFrees() throws Exception {
+    LimitConfig one = new LimitConfig(1, 1, Duration.ofSeconds(20));
+    try (GatewayServer server = new GatewayServer(
+        TestingGateway.demoConfig(config -> config.withLimits(LimitsConfig.defaults().withPerUser(one))))) {
+      server.start();
+      Path audit = server.config().audit().directory();
+      QueryEngine engine = server.engine();
+      QueryContext context = new QueryContext(MAX, Protocol.HTTP, Optional.of("127.0.0.1"), Optional.of("curl/8"));
+      String queued = "SELECT COUNT(*) FROM cdp.customers /* waits in line */";
+      QueryPlan first = engine.prepare(context, "SELECT order_id FROM cdp.purchases /* holds the slot */");
+      QueryPlan second = engine.prepare(context, queued);
+      java.util.concurrent.CompletableFuture<Long> count;
+      try (QueryCursor running = engine.execute(context, first, List.of(), Optional.empty())) {
+        assertThat(running.fetch(10)).hasSize(10);
+        count = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try (QueryCursor cursor = engine.execute(context, second, List.of(), Optional.empty())) {
+            return ((Number) cursor.fetch(10).get(0)[0]).longValue();
+          }
+        });
+        // Durable while the query still waits for the slot the first one holds.
+        awaitRecord(audit, r -> r.path("type").asText().equals("started") && r.path("sql").asText().equals(queued));
+        Thread.sleep(100);
+        assertThat(count).isNotDone();
+      }
+      assertThat(count.get(20, java.util.concurrent.TimeUnit.SECONDS)).isPositive();
+      JsonNode started = awaitRecord(audit,
+          r -> r.path("type").asText().equals("started") && r.path("sql").asText().equals(queued));
+      JsonNode finished = awaitRecord(audit, r -> r.path("type").asText().equals("finished")
+          && r.path("query_id").asText().equals(started.path("query_id").asText()));
+      assertThat(finished.path("status").asText()).isEqualTo("ok");
+      assertThat(finished.has("stage")).isFalse();
+      assertThat(finished.path("timings").path("queue_ms").asDouble()).isGreaterThanOrEqualTo(100.0);
     }
   }
 }

@@ -88,6 +88,8 @@ class AuditLogTest {
       long started = System.nanoTime();
       for (int i = 0; i < 5; i++) {
         log.appendDurably(started("q" + i, "max"));
+        // The query's finished record rides along with the next started one: still a lone query.
+        log.append(finished("q" + i));
       }
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(400));
     }

@@ -19,7 +19,7 @@ class AuditConfigTest {
     assertThat(audit.enabled()).isTrue();
     assertThat(audit.directory()).isEqualTo(Path.of("audit"));
     assertThat(audit.fsync()).isTrue();
-    assertThat(audit.groupCommitWindow()).isEqualTo(Duration.ofMillis(1));
+    assertThat(audit.groupCommitWindow()).isEqualTo(Duration.ofMillis(2));
     assertThat(audit.rotateSize()).isEqualTo(64L * 1024 * 1024);
     assertThat(audit.retention()).isEqualTo(AuditConfig.Retention.keepAll());
     assertThat(audit.redactLiterals()).isFalse();
@@ -33,7 +33,7 @@ class AuditConfigTest {
           enabled: true
           directory: ${LOGS}/audit
           fsync: false
-          group_commit_window: 2ms
+          group_commit_window: 3ms
           write_timeout: 10s
           rotate_size: 512KB
           rotate_age: 6h
@@ -45,7 +45,7 @@ class AuditConfigTest {
         """, Map.of("LOGS", "/var/log/sluice", "AUDIT_KEY", "a-long-enough-secret-key")).audit();
     assertThat(audit.directory()).isEqualTo(Path.of("/var/log/sluice/audit"));
     assertThat(audit.fsync()).isFalse();
-    assertThat(audit.groupCommitWindow()).isEqualTo(Duration.ofMillis(2));
+    assertThat(audit.groupCommitWindow()).isEqualTo(Duration.ofMillis(3));
     assertThat(audit.writeTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(audit.rotateSize()).isEqualTo(512L * 1024);
     assertThat(audit.rotateAge()).isEqualTo(Duration.ofHours(6));
