@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class AuditTrail implements QueryAudit, LoginAudit {
   private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
   static final String SECRET = "***";
+  /** What stands in a refused metadata call's {@code sql} field, before the call's name. */
+  public static final String METADATA_CALL_PREFIX = "metadata: ";
 
   private final AuditLog log;
   private final boolean redactLiterals;
@@ -106,6 +108,25 @@ public final class AuditTrail implements QueryAudit, LoginAudit {
           redactLiterals && quotesClientText ? error.withoutMessage() : error));
     } catch (RuntimeException e) {
       LOG.warn("Could not audit a refused query: {}", e.toString());
+    }
+  }
+
+  @Override
+  public void metadataRefused(QueryContext context, String call, GatewayException failure) {
+    try {
+      // No SQL: the call's name stands in its place, never redacted (it holds no client values).
+      write(new QueryRejected(
+          UUID.randomUUID().toString(),
+          QueryAudit.Stage.METADATA.name().toLowerCase(Locale.ROOT),
+          Caller.of(context),
+          Optional.empty(),
+          Optional.of(METADATA_CALL_PREFIX + call),
+          false,
+          Optional.empty(),
+          List.of(),
+          AuditError.of(failure)));
+    } catch (RuntimeException e) {
+      LOG.warn("Could not audit a refused metadata call: {}", e.toString());
     }
   }
 

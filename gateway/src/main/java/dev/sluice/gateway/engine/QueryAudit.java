@@ -17,7 +17,9 @@ public interface QueryAudit {
     /** Concurrency limits (bulkheads) refused the query. */
     ADMISSION,
     /** The execution request itself was invalid, such as a wrong number of parameters. */
-    EXECUTION
+    EXECUTION,
+    /** A metadata call (schemas, tables, columns, keys), such as one without a required purpose. */
+    METADATA
   }
 
   /**
@@ -36,6 +38,12 @@ public interface QueryAudit {
    */
   void rejected(
       QueryContext context, String sql, GatewayException failure, List<String> deniedReferences, Stage stage);
+
+  /**
+   * Records a refused metadata call; {@code call} names it as the client made it (such as
+   * {@code getTables}), without its arguments.
+   */
+  void metadataRefused(QueryContext context, String call, GatewayException failure);
 
   /** One execution being audited, from its started record to its finished one. */
   interface AuditedQuery {
@@ -87,5 +95,8 @@ public interface QueryAudit {
     @Override
     public void rejected(
         QueryContext context, String sql, GatewayException failure, List<String> deniedReferences, Stage stage) {}
+
+    @Override
+    public void metadataRefused(QueryContext context, String call, GatewayException failure) {}
   };
 }

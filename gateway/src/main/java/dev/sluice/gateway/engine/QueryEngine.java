@@ -220,6 +220,14 @@ public final class QueryEngine implements AutoCloseable {
   }
 
   /**
+   * Audits a metadata call refused for the caller {@code context} describes (for example, one
+   * without a purpose the caller's roles require); {@code call} names it, such as {@code getTables}.
+   */
+  public void metadataRefused(QueryContext context, String call, GatewayException failure) {
+    audit.metadataRefused(requireNonNull(context, "context is null"), requireNonNull(call, "call is null"), failure);
+  }
+
+  /**
    * Starts running {@code plan} for the caller {@code context} describes; every frontend comes
    * through here, so this is where admission and the audit log take part. Admission slots are
    * taken before any warehouse connection and given back exactly once, when the query ends.

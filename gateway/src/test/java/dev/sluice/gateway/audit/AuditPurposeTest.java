@@ -149,6 +149,44 @@ class AuditPurposeTest {
   }
 
   @Test
+  void refusedMetadataCallsAreRejectedAtStageMetadata() throws Exception {
+    Properties bogus = new Properties();
+    bogus.setProperty("purpose", "bogus-metadata");
+    try (Connection connection =
+            DriverManager.getConnection(TestingGateway.url(server, "protobuf", "act", "act-demo"), bogus)) {
+      // The stock driver raises metadata errors unchecked.
+      assertThatThrownBy(() -> connection.getMetaData().getColumns(null, "cdp", "customers", "%").close())
+          .hasMessageContaining("Purpose 'bogus-metadata' is not allowed for user act");
+    }
+    JsonNode avatica = awaitRecord(audit,
+        r -> type(r, "rejected") && r.path("purpose").asText().equals("bogus-metadata"));
+    assertThat(avatica.path("stage").asText()).isEqualTo("metadata");
+    assertThat(avatica.path("sql").asText()).isEqualTo("metadata: getColumns");
+    assertThat(avatica.path("user").asText()).isEqualTo("act");
+    assertThat(avatica.path("protocol").asText()).isEqualTo("avatica");
+    assertThat(avatica.path("error").path("sql_state").asText()).isEqualTo("42501");
+
+    try (BufferAllocator allocator = new RootAllocator();
+        FlightClient client = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", server.flightPort())).build()) {
+      CallOption auth = client.authenticateBasicToken("act", "act-demo").orElseThrow();
+      FlightSqlClient flight = new FlightSqlClient(client);
+      FlightInfo info = flight.getTables(null, null, null, null, false, auth);
+      assertThatThrownBy(() -> {
+        try (FlightStream stream = flight.getStream(info.getEndpoints().get(0).getTicket(), auth)) {
+          stream.next();
+        }
+      }).isInstanceOfSatisfying(FlightRuntimeException.class,
+          e -> assertThat(e.status().code()).isEqualTo(FlightStatusCode.UNAUTHORIZED));
+    }
+    JsonNode flight = awaitRecord(audit, r -> type(r, "rejected") && r.path("stage").asText().equals("metadata")
+        && r.path("protocol").asText().equals("flight_sql"));
+    assertThat(flight.path("sql").asText()).isEqualTo("metadata: GetTables");
+    assertThat(flight.path("user").asText()).isEqualTo("act");
+    assertThat(flight.path("purpose").isNull()).isTrue();
+    assertThat(flight.path("error").path("message").asText()).contains("User act must declare a purpose");
+  }
+
+  @Test
   void theAuditorSeesThePurposeInTheQueryLog() throws Exception {
     String sql = "SELECT COUNT(*) FROM cdp.purchases /* for the auditor */";
     assertThat(avatica("paid_media", sql)).isPositive();

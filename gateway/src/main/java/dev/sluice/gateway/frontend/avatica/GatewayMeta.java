@@ -257,19 +257,19 @@ public final class GatewayMeta extends MetaImpl {
 
   @Override
   public MetaResultSet getCatalogs(ConnectionHandle ch) {
-    return guard(() -> metadata.catalogs(connection(ch.id).principal, ch.id, statementIds.incrementAndGet()));
+    return guardMetadata(ch, "getCatalogs", () -> metadata.catalogs(connection(ch.id).principal, ch.id, statementIds.incrementAndGet()));
   }
 
   @Override
   public MetaResultSet getSchemas(ConnectionHandle ch, String catalog, Pat schemaPattern) {
-    return guard(() -> metadata.schemas(
+    return guardMetadata(ch, "getSchemas", () -> metadata.schemas(
         connection(ch.id).principal, ch.id, statementIds.incrementAndGet(), catalog, schemaPattern));
   }
 
   @Override
   public MetaResultSet getTables(
       ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern, List<String> typeList) {
-    return guard(() -> metadata.tables(
+    return guardMetadata(ch, "getTables", () -> metadata.tables(
         connection(ch.id).principal, ch.id, statementIds.incrementAndGet(),
         catalog, schemaPattern, tableNamePattern, typeList));
   }
@@ -277,14 +277,14 @@ public final class GatewayMeta extends MetaImpl {
   @Override
   public MetaResultSet getColumns(
       ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern, Pat columnNamePattern) {
-    return guard(() -> metadata.columns(
+    return guardMetadata(ch, "getColumns", () -> metadata.columns(
         connection(ch.id).principal, ch.id, statementIds.incrementAndGet(),
         catalog, schemaPattern, tableNamePattern, columnNamePattern));
   }
 
   @Override
   public MetaResultSet getTableTypes(ConnectionHandle ch) {
-    return guard(() -> metadata.tableTypes(connection(ch.id).principal, ch.id, statementIds.incrementAndGet()));
+    return guardMetadata(ch, "getTableTypes", () -> metadata.tableTypes(connection(ch.id).principal, ch.id, statementIds.incrementAndGet()));
   }
 
   @Override
@@ -294,7 +294,7 @@ public final class GatewayMeta extends MetaImpl {
 
   @Override
   public MetaResultSet getPrimaryKeys(ConnectionHandle ch, String catalog, String schema, String table) {
-    return guard(() -> metadata.primaryKeys(
+    return guardMetadata(ch, "getPrimaryKeys", () -> metadata.primaryKeys(
         connection(ch.id).principal, ch.id, statementIds.incrementAndGet(), schema, table));
   }
 
@@ -418,6 +418,21 @@ public final class GatewayMeta extends MetaImpl {
           ErrorCode.NO_SUCH_STATEMENT, "No open statement " + h.id + " on this connection");
     }
     return statement;
+  }
+
+  /** {@link #guard}, auditing a refused metadata call (such as one without a required purpose). */
+  private <T> T guardMetadata(ConnectionHandle ch, String name, Supplier<T> call) {
+    return guard(() -> {
+      try {
+        return call.get();
+      } catch (GatewayException e) {
+        ConnectionState state = connections.get(ch.id);
+        if (state != null) {
+          engine.metadataRefused(queryContext(state), name, e);
+        }
+        throw e;
+      }
+    });
   }
 
   private <T> T guard(Supplier<T> call) {

@@ -284,7 +284,7 @@ final class GatewayFlightProducer extends ReadOnlyFlightSqlProducer {
 
   @Override
   public void getStreamSchemas(CommandGetDbSchemas command, CallContext context, ServerStreamListener listener) {
-    stream(listener, () -> metadata.schemas(FlightAuthentication.caller().principal(), command, listener));
+    streamMetadata(listener, "GetDbSchemas", () -> metadata.schemas(FlightAuthentication.caller().principal(), command, listener));
   }
 
   @Override
@@ -294,7 +294,7 @@ final class GatewayFlightProducer extends ReadOnlyFlightSqlProducer {
 
   @Override
   public void getStreamTables(CommandGetTables command, CallContext context, ServerStreamListener listener) {
-    stream(listener, () -> metadata.tables(FlightAuthentication.caller().principal(), command, listener));
+    streamMetadata(listener, "GetTables", () -> metadata.tables(FlightAuthentication.caller().principal(), command, listener));
   }
 
   @Override
@@ -316,7 +316,7 @@ final class GatewayFlightProducer extends ReadOnlyFlightSqlProducer {
 
   @Override
   public void getStreamPrimaryKeys(CommandGetPrimaryKeys command, CallContext context, ServerStreamListener listener) {
-    stream(listener, () -> metadata.primaryKeys(FlightAuthentication.caller().principal(), command, listener));
+    streamMetadata(listener, "GetPrimaryKeys", () -> metadata.primaryKeys(FlightAuthentication.caller().principal(), command, listener));
   }
 
   @Override
@@ -417,6 +417,18 @@ final class GatewayFlightProducer extends ReadOnlyFlightSqlProducer {
     } catch (RuntimeException e) {
       listener.onError(FlightErrors.toFlight(e));
     }
+  }
+
+  /** {@link #stream}, auditing a refused metadata call (such as one without a required purpose). */
+  private void streamMetadata(ServerStreamListener listener, String name, Runnable call) {
+    stream(listener, () -> {
+      try {
+        call.run();
+      } catch (GatewayException e) {
+        engine.metadataRefused(FlightAuthentication.caller().queryContext(), name, e);
+        throw e;
+      }
+    });
   }
 
   private static void stream(ServerStreamListener listener, Runnable call) {
