@@ -25,7 +25,7 @@ public final class SqlSettings {
   /**
    * Calcite's default type system, except that CASE branches and set-operation columns of string
    * literals of different lengths become VARCHAR rather than blank-padded CHAR ('vip' must not come
-   * back as 'vip       ').
+   * back as 'vip       '), and that times and timestamps go down to microseconds.
    */
   public static final RelDataTypeSystem TYPE_SYSTEM =
       new RelDataTypeSystemImpl() {
@@ -33,7 +33,19 @@ public final class SqlSettings {
         public boolean shouldConvertRaggedUnionTypesToVarying() {
           return true;
         }
+
+        // Microseconds, as the warehouses store them: timestamp and time literals in client SQL
+        // keep all six fractional digits (Calcite's default stops at milliseconds).
+        @Override
+        public int getMaxPrecision(org.apache.calcite.sql.type.SqlTypeName typeName) {
+          return switch (typeName) {
+            case TIME, TIME_WITH_LOCAL_TIME_ZONE, TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> MICROSECONDS;
+            default -> super.getMaxPrecision(typeName);
+          };
+        }
       };
+
+  private static final int MICROSECONDS = 6;
 
   public static final SqlParser.Config PARSER =
       SqlParser.config()
