@@ -10,12 +10,13 @@ import java.util.List;
  * implementation is {@code dev.sluice.gateway.audit.AuditTrail}; {@link #NONE} records nothing.
  */
 public interface QueryAudit {
-  /** Where a request was refused before anything ran. */
+  /**
+   * Where a request was refused before anything ran. (A query a concurrency limit refuses has its
+   * started record already: its finished record says {@code rejected}, at stage admission.)
+   */
   enum Stage {
     /** Parsing, validation, policies (denied or unknown tables and columns), strict pushdown. */
     PLANNING,
-    /** Concurrency limits (bulkheads) refused the query. */
-    ADMISSION,
     /** The execution request itself was invalid, such as a wrong number of parameters. */
     EXECUTION,
     /** A metadata call (schemas, tables, columns, keys), such as one without a required purpose. */
