@@ -145,19 +145,25 @@ public final class AuditThroughputHarness {
       long recordsBefore = server.auditLog().map(AuditLog::recordsWritten).orElse(0L);
       long syncsBefore = server.auditLog().map(AuditLog::syncs).orElse(0L);
       long syncNanosBefore = server.auditLog().map(log -> log.syncedWriteTime().toNanos()).orElse(0L);
+      com.sun.management.OperatingSystemMXBean os =
+          (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      long cpuBefore = os.getProcessCpuTime();
       measuring.set(true);
       long started = System.nanoTime();
       Thread.sleep(seconds * 1000L);
       measuring.set(false);
       double elapsed = (System.nanoTime() - started) / 1e9;
+      // Clients and gateway share this process: its CPU time per query covers both.
+      double cpuPerQuery = (os.getProcessCpuTime() - cpuBefore) / 1e3 / Math.max(1, queries.get());
+      double busy = (os.getProcessCpuTime() - cpuBefore) / 1e9 / elapsed / Runtime.getRuntime().availableProcessors();
       long records = server.auditLog().map(AuditLog::recordsWritten).orElse(0L) - recordsBefore;
       long syncs = server.auditLog().map(AuditLog::syncs).orElse(0L) - syncsBefore;
       long syncNanos = server.auditLog().map(log -> log.syncedWriteTime().toNanos()).orElse(0L) - syncNanosBefore;
       stop.set(true);
       done.await();
       double qps = queries.get() / elapsed;
-      System.out.printf("round %d, audit %-14s %8.0f q/s%s%s%n", round,
-          audit ? (fsync ? "on (fsync):" : "on (no fsync):") : "off:", qps,
+      System.out.printf("round %d, audit %-14s %8.0f q/s, %.0f us CPU per query, CPUs %.0f%% busy%s%s%n", round,
+          audit ? (fsync ? "on (fsync):" : "on (no fsync):") : "off:", qps, cpuPerQuery, 100 * busy,
           audit ? String.format(", %d records, %d fsyncs (%.1f records and %.2f ms each)", records, syncs,
               syncs == 0 ? 0.0 : (double) records / syncs, syncs == 0 ? 0.0 : syncNanos / 1e6 / syncs) : "",
           failures.get() > 0 ? ", " + failures.get() + " clients failed" : "");
