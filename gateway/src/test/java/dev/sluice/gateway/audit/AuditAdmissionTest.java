@@ -34,23 +34,29 @@ import org.junit.jupiter.api.Test;
  */
 class AuditAdmissionTest {
   private static final Principal MAX = new Principal("max", Set.of("marketer"), Map.of());
+  private static final QueryContext CONTEXT =
+      new QueryContext(MAX, Protocol.HTTP, Optional.of("127.0.0.1"), Optional.of("curl/8"));
+
+  /** A started demo gateway whose per-user limit is {@code limit} (one query at a time). */
+  private static GatewayServer oneQueryPerUser(LimitConfig limit) {
+    GatewayServer server = new GatewayServer(
+        TestingGateway.demoConfig(config -> config.withLimits(LimitsConfig.defaults().withPerUser(limit))));
+    server.start();
+    return server;
+  }
 
   @Test
   void aQueryRefusedByALimitIsRejectedAtAdmission() throws Exception {
-    LimitConfig one = new LimitConfig(1, 0, Duration.ofMillis(100));
-    try (GatewayServer server = new GatewayServer(
-        TestingGateway.demoConfig(config -> config.withLimits(LimitsConfig.defaults().withPerUser(one))))) {
-      server.start();
+    try (GatewayServer server = oneQueryPerUser(new LimitConfig(1, 0, Duration.ofMillis(100)))) {
       Path audit = server.config().audit().directory();
       QueryEngine engine = server.engine();
-      QueryContext context = new QueryContext(MAX, Protocol.HTTP, Optional.of("127.0.0.1"), Optional.of("curl/8"));
       String holding = "SELECT order_id FROM cdp.purchases /* holds the only slot */";
       String refused = "SELECT COUNT(*) FROM cdp.customers /* refused */";
-      QueryPlan first = engine.prepare(context, holding);
-      QueryPlan second = engine.prepare(context, refused);
-      try (QueryCursor running = engine.execute(context, first, List.of(), Optional.empty())) {
+      QueryPlan first = engine.prepare(CONTEXT, holding);
+      QueryPlan second = engine.prepare(CONTEXT, refused);
+      try (QueryCursor running = engine.execute(CONTEXT, first, List.of(), Optional.empty())) {
         assertThat(running.fetch(10)).hasSize(10);
-        assertThatThrownBy(() -> engine.execute(context, second, List.of(), Optional.empty()))
+        assertThatThrownBy(() -> engine.execute(CONTEXT, second, List.of(), Optional.empty()))
             .isInstanceOfSatisfying(GatewayException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED));
       }
@@ -83,21 +89,17 @@ class AuditAdmissionTest {
 
   @Test
   void aQueuedQueryIsWrittenAheadWhileItWaitsAndRunsOnceASlotFrees() throws Exception {
-    LimitConfig one = new LimitConfig(1, 1, Duration.ofSeconds(20));
-    try (GatewayServer server = new GatewayServer(
-        TestingGateway.demoConfig(config -> config.withLimits(LimitsConfig.defaults().withPerUser(one))))) {
-      server.start();
+    try (GatewayServer server = oneQueryPerUser(new LimitConfig(1, 1, Duration.ofSeconds(20)))) {
       Path audit = server.config().audit().directory();
       QueryEngine engine = server.engine();
-      QueryContext context = new QueryContext(MAX, Protocol.HTTP, Optional.of("127.0.0.1"), Optional.of("curl/8"));
       String queued = "SELECT COUNT(*) FROM cdp.customers /* waits in line */";
-      QueryPlan first = engine.prepare(context, "SELECT order_id FROM cdp.purchases /* holds the slot */");
-      QueryPlan second = engine.prepare(context, queued);
+      QueryPlan first = engine.prepare(CONTEXT, "SELECT order_id FROM cdp.purchases /* holds the slot */");
+      QueryPlan second = engine.prepare(CONTEXT, queued);
       java.util.concurrent.CompletableFuture<Long> count;
-      try (QueryCursor running = engine.execute(context, first, List.of(), Optional.empty())) {
+      try (QueryCursor running = engine.execute(CONTEXT, first, List.of(), Optional.empty())) {
         assertThat(running.fetch(10)).hasSize(10);
         count = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-          try (QueryCursor cursor = engine.execute(context, second, List.of(), Optional.empty())) {
+          try (QueryCursor cursor = engine.execute(CONTEXT, second, List.of(), Optional.empty())) {
             return ((Number) cursor.fetch(10).get(0)[0]).longValue();
           }
         });
