@@ -1,6 +1,10 @@
 package dev.sluice.gateway.cli;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.DriverPropertyInfo;
@@ -43,7 +47,41 @@ public final class ShellDriver implements Driver {
         properties.setProperty(name.substring(PROPERTY.length()), System.getProperty(name));
       }
     }
-    return avatica.connect("jdbc:" + url.substring(PREFIX.length()), properties);
+    Connection connection = avatica.connect("jdbc:" + url.substring(PREFIX.length()), properties);
+    return connection == null ? null : withCheckedMetadataErrors(connection);
+  }
+
+  /**
+   * {@code connection}, whose metadata fails with {@link SQLException}s: the stock driver raises
+   * the gateway's refusals of metadata calls (such as a missing purpose) unchecked, and SQLLine
+   * then prints an UndeclaredThrowableException instead of the gateway's message.
+   */
+  static Connection withCheckedMetadataErrors(Connection connection) {
+    return (Connection) Proxy.newProxyInstance(
+        ShellDriver.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+          Object result = invoke(connection, method, args);
+          if (result instanceof DatabaseMetaData metadata && method.getName().equals("getMetaData")) {
+            return Proxy.newProxyInstance(
+                ShellDriver.class.getClassLoader(), new Class<?>[] {DatabaseMetaData.class},
+                (metaProxy, metaMethod, metaArgs) -> metaMethod.getName().equals("getConnection")
+                    ? proxy
+                    : invoke(metadata, metaMethod, metaArgs));
+          }
+          return result;
+        });
+  }
+
+  private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException && !(cause instanceof UnsupportedOperationException)
+          && method.getExceptionTypes().length > 0) {
+        throw new SQLException(cause.getMessage(), cause);
+      }
+      throw cause;
+    }
   }
 
   @Override

@@ -28,6 +28,13 @@ class ShellCommandTest {
     assertThat(missing).contains("must declare a purpose").doesNotContain(String.valueOf(adsOptIn));
   }
 
+  @Test
+  void aRefusedMetadataCallShowsTheGatewaysMessage() throws Exception {
+    // SQLLine's !tables calls DatabaseMetaData.getTables, which the stock driver fails unchecked.
+    String tables = run("shell", "--user", "act", "--port", String.valueOf(server.httpPort()), "-e", "!tables");
+    assertThat(tables).contains("User act must declare a purpose").doesNotContain("UndeclaredThrowableException");
+  }
+
   private static String run(String... args) throws Exception {
     java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
         java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
