@@ -33,7 +33,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * shared machine hits both; the medians are compared.
  */
 public final class AuditThroughputHarness {
-  private static boolean WIDE_LIMITS;
   private static final String POINT = "SELECT customer_id FROM cdp.customers WHERE customer_id = ?";
 
   public static void main(String[] args) throws Exception {
@@ -58,24 +57,35 @@ public final class AuditThroughputHarness {
         default -> throw new IllegalArgumentException("Unknown option " + args[i]);
       }
     }
-    WIDE_LIMITS = wideLimits;
     Path data = Path.of("bench", "target", "demo").toAbsolutePath();
     new DemoDataGenerator(data, customers, 42).generate();
+    GatewayConfig base = ConfigLoader.demo(VariableResolver.of(Map.of("SLUICE_DATA_DIR", data.toString())))
+        .withListeners(new ListenersConfig(new HttpListenerConfig("127.0.0.1", 0)));
+    if (wideLimits) {
+      // Nothing queues: per-user and warehouse limits above the number of clients.
+      LimitConfig wide = new LimitConfig(clients * 2, clients, LimitConfig.DEFAULT_MAX_QUEUE_WAIT);
+      int poolSize = wide.maxConcurrent() + 1;
+      base = base.withLimits(base.limits().withPerUser(wide));
+      for (var warehouse : base.warehouses()) {
+        base = base.withWarehouse(warehouse.name(),
+            w -> w.withPoolSize(poolSize).withAdmission(w.admission().withLimit(wide)));
+      }
+    }
     System.out.printf("Point query, %d clients, %d s warm-up and %d s measured per round, %d rounds,"
         + " group commit window %d ms, fsync %s%n", clients, warmupSeconds, seconds, rounds, window.toMillis(), fsync);
     List<Double> on = new ArrayList<>();
     List<Double> off = new ArrayList<>();
     // Round 0 warms up the JVM (JIT, class loading) in both modes; not counted.
-    measure(data, true, fsync, window, clients, warmupSeconds, seconds, 0);
-    measure(data, false, true, Duration.ZERO, clients, warmupSeconds, seconds, 0);
+    measure(base, true, fsync, window, clients, warmupSeconds, seconds, 0);
+    measure(base, false, true, Duration.ZERO, clients, warmupSeconds, seconds, 0);
     for (int round = 1; round <= rounds; round++) {
       // Alternating the order spreads a trend in the machine's load over both modes.
       if (round % 2 == 1) {
-        off.add(measure(data, false, true, Duration.ZERO, clients, warmupSeconds, seconds, round));
-        on.add(measure(data, true, fsync, window, clients, warmupSeconds, seconds, round));
+        off.add(measure(base, false, true, Duration.ZERO, clients, warmupSeconds, seconds, round));
+        on.add(measure(base, true, fsync, window, clients, warmupSeconds, seconds, round));
       } else {
-        on.add(measure(data, true, fsync, window, clients, warmupSeconds, seconds, round));
-        off.add(measure(data, false, true, Duration.ZERO, clients, warmupSeconds, seconds, round));
+        on.add(measure(base, true, fsync, window, clients, warmupSeconds, seconds, round));
+        off.add(measure(base, false, true, Duration.ZERO, clients, warmupSeconds, seconds, round));
       }
     }
     double medianOff = median(off);
@@ -92,22 +102,12 @@ public final class AuditThroughputHarness {
   }
 
   private static double measure(
-      Path data, boolean audit, boolean fsync, Duration window, int clients, int warmupSeconds, int seconds,
+      GatewayConfig base, boolean audit, boolean fsync, Duration window, int clients, int warmupSeconds, int seconds,
       int round)
       throws Exception {
     Path directory = Files.createTempDirectory(Path.of("bench", "target").toAbsolutePath(), "audit-");
-    GatewayConfig config = ConfigLoader.demo(VariableResolver.of(Map.of("SLUICE_DATA_DIR", data.toString())));
-    config = config.withListeners(new ListenersConfig(new HttpListenerConfig("127.0.0.1", 0)))
-        .withAudit(config.audit().withDirectory(directory).withEnabled(audit).withFsync(fsync)
-            .withGroupCommitWindow(window));
-    if (WIDE_LIMITS) {
-      LimitConfig wide = new LimitConfig(clients * 2, clients, LimitConfig.DEFAULT_MAX_QUEUE_WAIT);
-      config = config.withLimits(config.limits().withPerUser(wide));
-      for (var warehouse : config.warehouses()) {
-        config = config.withWarehouse(warehouse.name(),
-            w -> w.withPoolSize(clients * 2 + 1).withAdmission(w.admission().withLimit(wide)));
-      }
-    }
+    GatewayConfig config = base.withAudit(base.audit().withDirectory(directory).withEnabled(audit).withFsync(fsync)
+        .withGroupCommitWindow(window));
     try (GatewayServer server = new GatewayServer(config)) {
       server.start();
       String url = "jdbc:avatica:remote:url=http://127.0.0.1:" + server.httpPort()

@@ -43,6 +43,7 @@ public final class AuditTrail implements QueryAudit, LoginAudit {
   private final AuditLog log;
   private final boolean redactLiterals;
   private final Supplier<PolicySet> policies;
+  private volatile Salts salts;
   private final Cache<String, Optional<String>> redacted =
       CacheBuilder.newBuilder().maximumSize(10_000).build();
 
@@ -190,10 +191,25 @@ public final class AuditTrail implements QueryAudit, LoginAudit {
     return new AccessSummary(access.tables(), access.columns(), access.masks(), filters);
   }
 
-  /** The hash salts of the current policies: they are in generated SQL, and they are secrets. */
+  /**
+   * The hash salts of the current policies: they are in generated SQL, and they are secrets.
+   * Worked out again only when the policies change (every query asks).
+   */
   private Set<String> salts() {
+    PolicySet current = policies.get();
+    Salts known = salts;
+    if (known == null || known.policies() != current) {
+      known = new Salts(current, saltsOf(current));
+      salts = known;
+    }
+    return known.salts();
+  }
+
+  private record Salts(PolicySet policies, Set<String> salts) {}
+
+  private static Set<String> saltsOf(PolicySet policySet) {
     Set<String> salts = new TreeSet<>((a, b) -> b.length() != a.length() ? b.length() - a.length() : a.compareTo(b));
-    for (PolicySet.Role role : policies.get().roles().values()) {
+    for (PolicySet.Role role : policySet.roles().values()) {
       for (PolicySet.TableGrant grant : role.tables().values()) {
         for (PolicySet.ColumnRule rule : grant.columns().values()) {
           if (rule instanceof PolicySet.Masked masked

@@ -49,7 +49,7 @@ final class AuditedExecution implements QueryAudit.AuditedQuery {
 
   @Override
   public void rejected(GatewayException failure) {
-    finish(Optional.of(failure), Optional.of(QueryFinished.REJECTED), false, 0, OptionalLong.empty(), OptionalLong.empty());
+    finish(Optional.of(failure), Optional.of(ADMISSION), false, 0, OptionalLong.empty(), OptionalLong.empty());
   }
 
   @Override
@@ -73,9 +73,10 @@ final class AuditedExecution implements QueryAudit.AuditedQuery {
     finish(failure, Optional.empty(), allRowsRead, rows, bytes, foldedGroups);
   }
 
+  /** {@code rejectedAt}: the stage that refused the query after its started record, if one did. */
   private void finish(
       Optional<RuntimeException> failure,
-      Optional<String> statusGiven,
+      Optional<String> rejectedAt,
       boolean allRowsRead,
       long rows,
       OptionalLong bytes,
@@ -83,8 +84,9 @@ final class AuditedExecution implements QueryAudit.AuditedQuery {
     if (!finished.compareAndSet(false, true)) {
       return;
     }
-    String status = statusGiven.orElseGet(
-        () -> failure.map(AuditedExecution::status).orElse(allRowsRead ? OK : CANCELED));
+    String status = rejectedAt.isPresent()
+        ? QueryFinished.REJECTED
+        : failure.map(AuditedExecution::status).orElse(allRowsRead ? OK : CANCELED);
     Optional<AuditError> error = failure.map(AuditError::of).map(this::safe);
     double planningMs = planning.toNanos() / 1e6;
     double sinceExecute = (System.nanoTime() - startedNanos) / 1e6;
@@ -92,8 +94,7 @@ final class AuditedExecution implements QueryAudit.AuditedQuery {
     double executionMs = Math.max(0, sinceExecute - queueMs.orElse(0.0));
     QueryFinished.Timings timings =
         new QueryFinished.Timings(queueMs, planningMs, executionMs, planningMs + sinceExecute);
-    Optional<String> stage = status.equals(QueryFinished.REJECTED) ? Optional.of(ADMISSION) : Optional.empty();
-    writer.accept(new QueryFinished(queryId, status, error, rows, bytes, timings, foldedGroups, stage));
+    writer.accept(new QueryFinished(queryId, status, error, rows, bytes, timings, foldedGroups, rejectedAt));
   }
 
   private AuditError safe(AuditError error) {

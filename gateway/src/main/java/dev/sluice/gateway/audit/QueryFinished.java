@@ -36,24 +36,6 @@ public record QueryFinished(
     requireNonNull(stage, "stage is null");
   }
 
-  /** A query that ran (or failed to), with the groups its floor folded when it counts them. */
-  public QueryFinished(
-      String queryId,
-      String status,
-      Optional<AuditError> error,
-      long rows,
-      OptionalLong bytes,
-      Timings timings,
-      OptionalLong foldedGroups) {
-    this(queryId, status, error, rows, bytes, timings, foldedGroups, Optional.empty());
-  }
-
-  /** A query that folded no groups, or whose plan does not count them. */
-  public QueryFinished(
-      String queryId, String status, Optional<AuditError> error, long rows, OptionalLong bytes, Timings timings) {
-    this(queryId, status, error, rows, bytes, timings, OptionalLong.empty());
-  }
-
   /**
    * Milliseconds spent waiting for admission (empty until admission control reports it),
    * planning, executing (warehouse and streaming, until the result was closed) and in total.

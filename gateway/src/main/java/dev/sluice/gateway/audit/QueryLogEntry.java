@@ -82,7 +82,8 @@ public record QueryLogEntry(
     node.put("sql", sql.orElse(null));
     node.put("sql_redacted", sqlRedacted);
     node.put("sql_hash", sqlHash.orElse(null));
-    new QueryStarted(queryId, caller, sql, sqlRedacted, sqlHash.orElse(""), access, pushdowns).writeAccess(node);
+    new QueryStarted(queryId, caller, sql, sqlRedacted, sqlHash.orElse(""), access, pushdowns, minGroupSize)
+        .writeAccess(node);
     AuditJson.strings(node.putArray("denied"), denied);
     AuditError.write(node, error);
     if (rows.isPresent()) {

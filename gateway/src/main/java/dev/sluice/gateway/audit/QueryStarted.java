@@ -35,18 +35,6 @@ public record QueryStarted(
     requireNonNull(minGroupSize, "minGroupSize is null");
   }
 
-  /** A record of a query without a minimum group size. */
-  public QueryStarted(
-      String queryId,
-      Caller caller,
-      Optional<String> sql,
-      boolean sqlRedacted,
-      String sqlHash,
-      AccessSummary access,
-      List<PushdownSql> pushdowns) {
-    this(queryId, caller, sql, sqlRedacted, sqlHash, access, pushdowns, java.util.OptionalInt.empty());
-  }
-
   /** The SQL one warehouse runs for the query; empty when literal redaction could not parse it. */
   public record PushdownSql(String warehouse, Optional<String> sql) {
     public PushdownSql {

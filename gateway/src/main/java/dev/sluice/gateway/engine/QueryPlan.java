@@ -37,30 +37,6 @@ public record QueryPlan(
     requireNonNull(floor, "floor is null");
   }
 
-  /** A plan without a minimum group size. */
-  public QueryPlan(
-      String sql,
-      List<ResultColumn> columns,
-      List<RelDataType> parameterTypes,
-      List<Pushdown> pushdowns,
-      Execution execution,
-      String explainText,
-      AccessSummary access,
-      Duration planningTime) {
-    this(sql, columns, parameterTypes, pushdowns, execution, explainText, access, planningTime, Optional.empty());
-  }
-
-  /** A plan whose access summary and planning time are not known. */
-  public QueryPlan(
-      String sql,
-      List<ResultColumn> columns,
-      List<RelDataType> parameterTypes,
-      List<Pushdown> pushdowns,
-      Execution execution,
-      String explainText) {
-    this(sql, columns, parameterTypes, pushdowns, execution, explainText, AccessSummary.none(), Duration.ZERO);
-  }
-
   /** This plan as handed to a caller whose preparing took {@code time} (a cache hit takes almost none). */
   public QueryPlan withPlanningTime(Duration time) {
     return new QueryPlan(sql, columns, parameterTypes, pushdowns, execution, explainText, access, time, floor);

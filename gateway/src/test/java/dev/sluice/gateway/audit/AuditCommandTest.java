@@ -46,7 +46,7 @@ class AuditCommandTest {
     return new QueryStarted(queryId, template.caller(), Optional.of("SELECT region FROM cdp.customers"), false,
         ChainHash.sha256Hex("SELECT region FROM cdp.customers"),
         new AccessSummary(List.of("cdp.customers"), List.of("cdp.customers.region"), List.of(), List.of()),
-        template.pushdowns());
+        template.pushdowns(), java.util.OptionalInt.empty());
   }
 
   @Test

@@ -92,7 +92,8 @@ class AuditLogTest {
         false,
         ChainHash.sha256Hex("SELECT 1"),
         new dev.sluice.gateway.engine.AccessSummary(List.of(), List.of(), List.of(), List.of()),
-        List.of());
+        List.of(),
+        java.util.OptionalInt.empty());
     try (AuditLog log = AuditLog.open(config(directory))) {
       log.appendDurably(awkward);
       log.append(finished("q-\u00e9")).get();

@@ -34,12 +34,13 @@ final class AuditTesting {
             List.of("cdp.customers.customer_id", "cdp.customers.email"),
             List.of(new AccessSummary.AppliedMask("cdp.customers", "email", "hash")),
             List.of()),
-        List.of(new QueryStarted.PushdownSql("dw", Optional.of("SELECT 1"))));
+        List.of(new QueryStarted.PushdownSql("dw", Optional.of("SELECT 1"))),
+        java.util.OptionalInt.empty());
   }
 
   static QueryFinished finished(String queryId) {
     return new QueryFinished(queryId, "ok", Optional.empty(), 1, java.util.OptionalLong.empty(),
-        new QueryFinished.Timings(Optional.empty(), 1.0, 2.0, 3.0));
+        new QueryFinished.Timings(Optional.empty(), 1.0, 2.0, 3.0), java.util.OptionalLong.empty(), Optional.empty());
   }
 
   /** Every record of the log, in order, parsed. */

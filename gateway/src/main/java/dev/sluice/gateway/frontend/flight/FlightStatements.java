@@ -134,7 +134,9 @@ final class FlightStatements implements AutoCloseable {
       T entry, Principal caller, java.util.function.Function<T, Principal> owner) {
     requireNonNull(caller, "caller is null");
     // The purpose too: a plan made for one purpose is not read under another (or none).
-    return Optional.ofNullable(entry).filter(e -> owner.apply(e).user().equals(caller.user())
-        && owner.apply(e).purpose().equals(caller.purpose()));
+    return Optional.ofNullable(entry).filter(e -> {
+      Principal owning = owner.apply(e);
+      return owning.user().equals(caller.user()) && owning.purpose().equals(caller.purpose());
+    });
   }
 }
