@@ -85,7 +85,7 @@ final class FlightStatements implements AutoCloseable {
   QueryTicket ticket(Principal caller, ByteString handle) {
     return findTicket(caller, handle)
         .orElseThrow(() -> new GatewayException(
-            ErrorCode.NO_SUCH_STATEMENT, "No such ticket (already read, expired or never issued)"));
+            ErrorCode.NO_SUCH_STATEMENT, QueryTicket.NOT_FOUND));
   }
 
   Optional<QueryTicket> findTicket(Principal caller, ByteString handle) {

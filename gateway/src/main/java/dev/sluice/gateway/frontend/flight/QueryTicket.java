@@ -22,6 +22,9 @@ import org.apache.arrow.flight.CancelStatus;
 final class QueryTicket {
   private enum State { PENDING, RUNNING, CANCELED, DONE }
 
+  /** What a ticket that is unknown, read, expired or another caller's answers: it does not exist. */
+  static final String NOT_FOUND = "No such ticket (already read, expired or never issued)";
+
   private final String id;
   private final Principal owner;
   private final QueryPlan plan;
@@ -58,7 +61,8 @@ final class QueryTicket {
   /**
    * Claims the ticket for one stream; {@code stop} tells that stream to stop.
    *
-   * @throws GatewayException when the ticket was canceled, or is being or has been read
+   * @throws GatewayException when the ticket was canceled, or is being or has been read (then as
+   *     if it did not exist)
    */
   synchronized void start(Runnable stop) {
     requireNonNull(stop, "stop is null");
@@ -68,6 +72,8 @@ final class QueryTicket {
         onCancel = stop;
       }
       case CANCELED -> throw new GatewayException(ErrorCode.QUERY_CANCELED, "The query was canceled");
+      // Read to its end: gone, even if the ticket cache has not forgotten it yet.
+      case DONE -> throw new GatewayException(ErrorCode.NO_SUCH_STATEMENT, NOT_FOUND);
       default -> throw new GatewayException(
           ErrorCode.INVALID_QUERY, "The ticket was already read; get a new one with GetFlightInfo");
     }

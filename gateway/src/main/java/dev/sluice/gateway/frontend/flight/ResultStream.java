@@ -97,15 +97,17 @@ final class ResultStream implements Runnable {
         bytesStreamed.accept(ArrowBatches.bodyBytes(batches.root()));
         statements.touch(ticket);
       }
+      // Forgotten before the client hears the end, so that reading it again finds no ticket.
+      end();
       listener.completed();
     } catch (RuntimeException e) {
       if (cursor != null) {
         cursor.cancel();
       }
+      end();
       fail(e);
     } finally {
-      ticket.finish();
-      statements.finished(ticket);
+      end();
       if (cursor != null) {
         cursor.close();
       }
@@ -113,6 +115,12 @@ final class ResultStream implements Runnable {
         release(queryMemory);
       }
     }
+  }
+
+  /** Marks the ticket read and forgets it; again does nothing. */
+  private void end() {
+    ticket.finish();
+    statements.finished(ticket);
   }
 
   private void awaitReady(long deadline) {

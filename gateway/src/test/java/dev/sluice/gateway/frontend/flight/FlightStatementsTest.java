@@ -106,6 +106,20 @@ class FlightStatementsTest {
     assertThat(ticket.cancel()).isEqualTo(CancelStatus.NOT_CANCELLABLE);
   }
 
+  @Test
+  void aTicketReadToItsEndIsNotFoundEvenBeforeTheCacheForgetsIt() {
+    QueryTicket ticket = statements.issue(ADMIN, PLAN, List.of());
+    ticket.start(() -> {});
+    ticket.finish();
+    // Still in the cache: the stream that read it has not yet called finished().
+    assertThat(statements.findTicket(ADMIN, com.google.protobuf.ByteString.copyFromUtf8(ticket.id()))).isPresent();
+    assertThatThrownBy(() -> ticket.start(() -> {}))
+        .isInstanceOfSatisfying(dev.sluice.gateway.GatewayException.class, e -> {
+          assertThat(e.code()).isEqualTo(dev.sluice.gateway.ErrorCode.NO_SUCH_STATEMENT);
+          assertThat(e.getMessage()).isEqualTo(QueryTicket.NOT_FOUND);
+        });
+  }
+
   /** A cursor that only records what was done to it. */
   private static final class TestingCursor implements QueryCursor {
     volatile boolean canceled;
