@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
+import java.util.stream.Stream;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBDriver;
 
@@ -28,6 +29,19 @@ public record DuckDbConnectionSettings(Path path, boolean readOnly, int poolSize
    */
   public static final List<String> SESSION_SETUP =
       List.of("SET TimeZone = 'UTC'", "SET integer_division = true");
+
+  /**
+   * Statements the gateway's pooled sessions run after {@link #SESSION_SETUP}, for streaming rather
+   * than semantics. DuckDB 1.4's late materialization rewrites a plain {@code LIMIT} (no {@code
+   * ORDER BY}, insertion order preserved) of any size into a row-id semi-join sorted by row id:
+   * the join and the sort are sinks, so the whole result is built before its first row, and a
+   * million-row {@code LIMIT} takes about 4x as long as scanning it (measured on the demo's
+   * purchases: 85 ms against 20 ms). The gateway streams results, so the rewrite only delays them;
+   * its one gain, a top-N over a wide table reading its other columns only for the winning rows,
+   * matters little for pushdown SQL that names just the columns it needs.
+   */
+  public static final List<String> STREAMING_SETUP =
+      List.of("SET disabled_optimizers = 'late_materialization'");
 
   public DuckDbConnectionSettings {
     requireNonNull(path, "path is null");
@@ -93,13 +107,18 @@ public record DuckDbConnectionSettings(Path path, boolean readOnly, int poolSize
     return (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:" + path, properties);
   }
 
+  /** Everything a pooled session runs once: {@link #SESSION_SETUP}, then {@link #STREAMING_SETUP}. */
+  public static List<String> sessionSetup() {
+    return Stream.concat(SESSION_SETUP.stream(), STREAMING_SETUP.stream()).toList();
+  }
+
   private HikariConfig poolConfig(String name, DuckDBConnection base) {
     HikariConfig config = new HikariConfig();
     config.setPoolName("duckdb-" + name);
     config.setDataSource(new DuplicatingDataSource(base));
     config.setMaximumPoolSize(poolSize);
     config.setReadOnly(readOnly);
-    config.setConnectionInitSql(String.join("; ", SESSION_SETUP));
+    config.setConnectionInitSql(String.join("; ", sessionSetup()));
     return config;
   }
 }

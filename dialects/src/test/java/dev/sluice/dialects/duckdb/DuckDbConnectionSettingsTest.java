@@ -80,6 +80,20 @@ class DuckDbConnectionSettingsTest {
   }
 
   @Test
+  void aPlainLimitStreamsInsteadOfBeingLateMaterialized() throws Exception {
+    // DuckDB's own default rewrites a plain LIMIT into a row-id join sorted by row id, which
+    // builds the whole result before its first row; the gateway's sessions scan and stop instead.
+    String query = "SELECT i FROM t LIMIT 100";
+    try (Connection plain = DriverManager.getConnection("jdbc:duckdb:" + file)) {
+      assertThat(plan(plain, query)).contains("HASH_JOIN");
+    }
+    try (Warehouse warehouse = new DuckDbConnectionSettings(file, true, 1).open("dw");
+        Connection pooled = warehouse.dataSource().getConnection()) {
+      assertThat(plan(pooled, query)).contains("STREAMING_LIMIT").doesNotContain("HASH_JOIN");
+    }
+  }
+
+  @Test
   void resultsStreamInsteadOfMaterializing() throws Exception {
     // The last of 20M rows raises an error: a materializing driver fails in executeQuery, a
     // streaming one hands out the first rows long before the error row is computed.
@@ -115,6 +129,14 @@ class DuckDbConnectionSettingsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(missing.toString())
         .hasMessageContaining("dw");
+  }
+
+  private static String plan(Connection connection, String query) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet resultSet = statement.executeQuery("EXPLAIN " + query)) {
+      assertThat(resultSet.next()).isTrue();
+      return resultSet.getString("explain_value");
+    }
   }
 
   private static String single(Warehouse warehouse, String sql) throws SQLException {
