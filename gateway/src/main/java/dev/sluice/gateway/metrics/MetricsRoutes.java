@@ -15,7 +15,8 @@ import java.util.Optional;
 /**
  * {@code GET /metrics} (Prometheus text format; open, or only for authenticated holders of a
  * role), {@code GET /healthz} (the process answers) and {@code GET /readyz} (every readiness check
- * passes; 503 with the failing ones otherwise).
+ * passes; 503 with the failing ones otherwise). They run on the HTTP server's probe lane, so they
+ * answer even while every handler thread waits on a query.
  */
 public final class MetricsRoutes {
   public static final String METRICS = "/metrics";
@@ -40,9 +41,9 @@ public final class MetricsRoutes {
 
   public List<HttpEndpoint> endpoints() {
     return List.of(
-        new HttpEndpoint(HttpMethod.GET, METRICS, this::metrics),
-        new HttpEndpoint(HttpMethod.GET, HEALTH, exchange -> exchange.respondText(HttpResponseStatus.OK, "ok")),
-        new HttpEndpoint(HttpMethod.GET, READY, this::ready));
+        HttpEndpoint.probe(HttpMethod.GET, METRICS, this::metrics),
+        HttpEndpoint.probe(HttpMethod.GET, HEALTH, exchange -> exchange.respondText(HttpResponseStatus.OK, "ok")),
+        HttpEndpoint.probe(HttpMethod.GET, READY, this::ready));
   }
 
   private void metrics(HttpExchange exchange) {

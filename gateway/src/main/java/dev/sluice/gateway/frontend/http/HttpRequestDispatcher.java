@@ -32,14 +32,16 @@ final class HttpRequestDispatcher extends ChannelInboundHandlerAdapter {
 
   private final HttpRouter router;
   private final Executor handlerExecutor;
+  private final Executor probeExecutor;
   private final ArrayDeque<HttpExchange> waiting = new ArrayDeque<>();
   private boolean busy;
   // The exchange being answered, told when a streamed answer may write again.
   private HttpExchange current;
 
-  HttpRequestDispatcher(HttpRouter router, Executor handlerExecutor) {
+  HttpRequestDispatcher(HttpRouter router, Executor handlerExecutor, Executor probeExecutor) {
     this.router = requireNonNull(router, "router is null");
     this.handlerExecutor = requireNonNull(handlerExecutor, "handlerExecutor is null");
+    this.probeExecutor = requireNonNull(probeExecutor, "probeExecutor is null");
   }
 
   @Override
@@ -121,13 +123,15 @@ final class HttpRequestDispatcher extends ChannelInboundHandlerAdapter {
     }
     busy = true;
     current = exchange;
-    Optional<HttpRoute> route = router.route(exchange.method(), exchange.path());
-    if (route.isEmpty()) {
+    Optional<HttpEndpoint> endpoint = router.route(exchange.method(), exchange.path());
+    if (endpoint.isEmpty()) {
       router.respondUnmatched(exchange);
       return;
     }
+    HttpRoute route = endpoint.get().route();
+    Executor executor = endpoint.get().lane() == HttpEndpoint.Lane.PROBE ? probeExecutor : handlerExecutor;
     try {
-      handlerExecutor.execute(() -> run(route.get(), exchange));
+      executor.execute(() -> run(route, exchange));
     } catch (RejectedExecutionException e) {
       exchange.respondText(
           HttpResponseStatus.SERVICE_UNAVAILABLE,

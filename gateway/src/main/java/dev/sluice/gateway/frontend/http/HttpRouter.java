@@ -18,19 +18,19 @@ import java.util.TreeSet;
  * the path is under), and answers 404 or 405 when there is none.
  */
 final class HttpRouter {
-  private final Map<String, Map<HttpMethod, HttpRoute>> routesByPath;
+  private final Map<String, Map<HttpMethod, HttpEndpoint>> routesByPath;
   // Longest first, so that the most specific prefix wins.
-  private final List<Map.Entry<String, Map<HttpMethod, HttpRoute>>> routesByPrefix;
+  private final List<Map.Entry<String, Map<HttpMethod, HttpEndpoint>>> routesByPrefix;
 
   HttpRouter(List<HttpEndpoint> endpoints) {
     requireNonNull(endpoints, "endpoints is null");
-    Map<String, Map<HttpMethod, HttpRoute>> byPath = new HashMap<>();
-    Map<String, Map<HttpMethod, HttpRoute>> byPrefix = new HashMap<>();
+    Map<String, Map<HttpMethod, HttpEndpoint>> byPath = new HashMap<>();
+    Map<String, Map<HttpMethod, HttpEndpoint>> byPrefix = new HashMap<>();
     for (HttpEndpoint endpoint : endpoints) {
-      Map<HttpMethod, HttpRoute> byMethod = endpoint.isPrefix()
+      Map<HttpMethod, HttpEndpoint> byMethod = endpoint.isPrefix()
           ? byPrefix.computeIfAbsent(endpoint.prefix(), prefix -> new HashMap<>())
           : byPath.computeIfAbsent(endpoint.path(), path -> new HashMap<>());
-      if (byMethod.putIfAbsent(endpoint.method(), endpoint.route()) != null) {
+      if (byMethod.putIfAbsent(endpoint.method(), endpoint) != null) {
         throw new IllegalArgumentException("Two routes for " + endpoint.method() + " " + endpoint.path());
       }
     }
@@ -42,16 +42,16 @@ final class HttpRouter {
         .toList();
   }
 
-  Optional<HttpRoute> route(HttpMethod method, String path) {
+  Optional<HttpEndpoint> route(HttpMethod method, String path) {
     return Optional.ofNullable(routesFor(path).get(method));
   }
 
-  private Map<HttpMethod, HttpRoute> routesFor(String path) {
-    Map<HttpMethod, HttpRoute> exact = routesByPath.get(path);
+  private Map<HttpMethod, HttpEndpoint> routesFor(String path) {
+    Map<HttpMethod, HttpEndpoint> exact = routesByPath.get(path);
     if (exact != null) {
       return exact;
     }
-    for (Map.Entry<String, Map<HttpMethod, HttpRoute>> prefix : routesByPrefix) {
+    for (Map.Entry<String, Map<HttpMethod, HttpEndpoint>> prefix : routesByPrefix) {
       // The prefix itself (a trailing '/' and nothing after) names no resource under it.
       if (path.startsWith(prefix.getKey()) && path.length() > prefix.getKey().length()) {
         return prefix.getValue();
@@ -62,7 +62,7 @@ final class HttpRouter {
 
   /** Answers a request that {@link #route} found nothing for; cheap enough for an event loop. */
   void respondUnmatched(HttpExchange exchange) {
-    Map<HttpMethod, HttpRoute> byMethod = routesFor(exchange.path());
+    Map<HttpMethod, HttpEndpoint> byMethod = routesFor(exchange.path());
     if (byMethod.isEmpty()) {
       exchange.respondText(HttpResponseStatus.NOT_FOUND, "Not found: " + exchange.path());
       return;

@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
 public final class HttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
   private static final long SHUTDOWN_TIMEOUT_SECONDS = 10;
+  /** Threads and queue of the probe lane ({@link HttpEndpoint.Lane#PROBE}); beyond the queue, 503. */
+  private static final int PROBE_THREADS = 2;
+  private static final int PROBE_QUEUE_CAPACITY = 64;
   private static final int WRITE_BUFFER_LOW_BYTES = 128 * 1024;
   private static final int WRITE_BUFFER_HIGH_BYTES = 512 * 1024;
 
@@ -52,6 +55,7 @@ public final class HttpServer implements AutoCloseable {
   private EventLoopGroup acceptorGroup;
   private EventLoopGroup ioGroup;
   private ThreadPoolExecutor handlerExecutor;
+  private ThreadPoolExecutor probeExecutor;
   private Channel serverChannel;
 
   public HttpServer(HttpServerConfig config, List<HttpEndpoint> endpoints) {
@@ -90,6 +94,15 @@ public final class HttpServer implements AutoCloseable {
             new ArrayBlockingQueue<>(config.handlerQueueCapacity()),
             new DefaultThreadFactory("sluice-http-handler"),
             new ThreadPoolExecutor.AbortPolicy());
+    probeExecutor =
+        new ThreadPoolExecutor(
+            PROBE_THREADS,
+            PROBE_THREADS,
+            60,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(PROBE_QUEUE_CAPACITY),
+            new DefaultThreadFactory("sluice-http-probe"),
+            new ThreadPoolExecutor.AbortPolicy());
     acceptorGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("sluice-http-accept"));
     ioGroup = new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("sluice-http-io"));
     ServerBootstrap bootstrap =
@@ -112,7 +125,7 @@ public final class HttpServer implements AutoCloseable {
                         .addLast(new HttpServerKeepAliveHandler())
                         // Aggregates requests only; answers, streamed ones too, pass unbuffered.
                         .addLast(new HttpObjectAggregator(config.maxRequestBytes()))
-                        .addLast(new HttpRequestDispatcher(router, handlerExecutor));
+                        .addLast(new HttpRequestDispatcher(router, handlerExecutor, probeExecutor));
                   }
                 });
     try {
@@ -162,19 +175,24 @@ public final class HttpServer implements AutoCloseable {
       serverChannel.close().syncUninterruptibly();
     }
     // Routes finish before the event loops go, so that their answers can still be written.
-    handlerExecutor.shutdown();
-    try {
-      if (!handlerExecutor.awaitTermination(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        log.warn("HTTP routes still running after {} s; interrupting them", SHUTDOWN_TIMEOUT_SECONDS);
-        handlerExecutor.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      handlerExecutor.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    finish(handlerExecutor);
+    finish(probeExecutor);
     acceptorGroup.shutdownGracefully(0, SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     ioGroup.shutdownGracefully(0, SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     acceptorGroup.terminationFuture().awaitUninterruptibly();
     ioGroup.terminationFuture().awaitUninterruptibly();
+  }
+
+  private void finish(ThreadPoolExecutor executor) {
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        log.warn("HTTP routes still running after {} s; interrupting them", SHUTDOWN_TIMEOUT_SECONDS);
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -19,12 +19,12 @@ class HttpRouterTest {
 
   @Test
   void routesExactPathsThenTheLongestPrefix() {
-    assertThat(router.route(HttpMethod.GET, "/audit/api/queries")).containsSame(exact);
-    assertThat(router.route(HttpMethod.GET, "/audit/api/queries/abc")).containsSame(under);
-    assertThat(router.route(HttpMethod.GET, "/audit/api/queries/x/1")).containsSame(deeper);
-    assertThat(router.route(HttpMethod.GET, "/audit/api/queries/")).isEmpty();
-    assertThat(router.route(HttpMethod.POST, "/audit/api/queries/abc")).isEmpty();
-    assertThat(router.route(HttpMethod.GET, "/audit/api/queriesabc")).isEmpty();
+    assertThat(router.route(HttpMethod.GET, "/audit/api/queries").map(HttpEndpoint::route)).containsSame(exact);
+    assertThat(router.route(HttpMethod.GET, "/audit/api/queries/abc").map(HttpEndpoint::route)).containsSame(under);
+    assertThat(router.route(HttpMethod.GET, "/audit/api/queries/x/1").map(HttpEndpoint::route)).containsSame(deeper);
+    assertThat(router.route(HttpMethod.GET, "/audit/api/queries/").map(HttpEndpoint::route)).isEmpty();
+    assertThat(router.route(HttpMethod.POST, "/audit/api/queries/abc").map(HttpEndpoint::route)).isEmpty();
+    assertThat(router.route(HttpMethod.GET, "/audit/api/queriesabc").map(HttpEndpoint::route)).isEmpty();
   }
 
   @Test

@@ -140,6 +140,31 @@ class HttpServerTest {
   }
 
   @Test
+  void probesAnswerWhileEveryHandlerThreadWaitsAndTheQueueIsFull() throws Exception {
+    start(HttpServerConfig.defaults("127.0.0.1", 0).withThreads(1, 1, 1));
+    CompletableFuture<HttpResponse<String>> running =
+        client.sendAsync(request("/slow").GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(slowStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<HttpResponse<String>> first =
+        client.sendAsync(request("/slow").GET().build(), HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> second =
+        client.sendAsync(request("/slow").GET().build(), HttpResponse.BodyHandlers.ofString());
+    // One of them waits in the handler queue, the other was refused: no handler is free.
+    HttpResponse<?> refused = (HttpResponse<?>) CompletableFuture.anyOf(first, second).get(10, TimeUnit.SECONDS);
+    assertThat(refused.statusCode()).isEqualTo(503);
+
+    HttpResponse<String> probe = client.send(request("/probe").GET().build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(probe.statusCode()).isEqualTo(200);
+    assertThat(probe.body()).isEqualTo("alive\n");
+    assertThat(running).isNotDone();
+    releaseSlow.countDown();
+    assertThat(running.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    assertThat(List.of(first.get(10, TimeUnit.SECONDS).statusCode(), second.get(10, TimeUnit.SECONDS).statusCode()))
+        .containsExactlyInAnyOrder(200, 503);
+  }
+
+  @Test
   void pipelinedRequestsAreAnsweredInOrderOnAKeptAliveConnection() throws Exception {
     start(HttpServerConfig.defaults("127.0.0.1", 0));
 
@@ -215,6 +240,7 @@ class HttpServerTest {
       throw new IllegalStateException("route failed on purpose");
     }));
     endpoints.add(new HttpEndpoint(HttpMethod.GET, "/silent", exchange -> {}));
+    endpoints.add(HttpEndpoint.probe(HttpMethod.GET, "/probe", exchange -> exchange.respondText(HttpResponseStatus.OK, "alive")));
     server = new HttpServer(config, endpoints);
     server.start();
   }
