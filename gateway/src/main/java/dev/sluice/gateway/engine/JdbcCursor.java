@@ -3,6 +3,7 @@ package dev.sluice.gateway.engine;
 import dev.sluice.gateway.ErrorCode;
 import dev.sluice.gateway.GatewayException;
 import dev.sluice.gateway.arrow.ArrowValues;
+import dev.sluice.gateway.arrow.RowReader;
 import dev.sluice.gateway.arrow.RowValues;
 import dev.sluice.gateway.arrow.ValueWriter;
 import java.io.IOException;
@@ -38,6 +39,7 @@ final class JdbcCursor extends StreamingCursor {
   private BufferAllocator rowMemory;
   private ArrowReader rowReader;
   private VectorSchemaRoot rowBatch;
+  private RowReader[] rowReaders;
   private int rowIndex;
   private int rowCount;
 
@@ -86,6 +88,9 @@ final class JdbcCursor extends StreamingCursor {
       rowBatch = rowReader.getVectorSchemaRoot();
       rowCount = rowBatch.getRowCount();
       rowIndex = 0;
+      if (rowCount > 0) {
+        bindRowReaders();
+      }
     }
     return true;
   }
@@ -94,8 +99,8 @@ final class JdbcCursor extends StreamingCursor {
   Object[] row() throws SQLException {
     Object[] row = new Object[readers.length];
     if (duckdbRows) {
-      for (int i = 0; i < readers.length; i++) {
-        row[i] = RowValues.of(columns.get(i).type(), ArrowValues.read(rowBatch.getVector(i), rowIndex));
+      for (int i = 0; i < rowReaders.length; i++) {
+        row[i] = rowReaders[i].read(rowIndex);
       }
       return row;
     }
@@ -103,6 +108,20 @@ final class JdbcCursor extends StreamingCursor {
       row[i] = readers[i].read(resultSet, i + 1);
     }
     return row;
+  }
+
+  /** Readers for the batch just loaded (an export may hand out new vectors with each batch). */
+  private void bindRowReaders() throws SQLException {
+    List<FieldVector> vectors = rowBatch.getFieldVectors();
+    if (vectors.size() != columns.size()) {
+      throw new SQLException("DuckDB returned " + vectors.size() + " columns for a plan of " + columns.size());
+    }
+    if (rowReaders == null) {
+      rowReaders = new RowReader[columns.size()];
+    }
+    for (int i = 0; i < rowReaders.length; i++) {
+      rowReaders[i] = RowReader.of(columns.get(i).type(), vectors.get(i));
+    }
   }
 
   private void closeRowReader() {
