@@ -21,7 +21,6 @@ import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
 import org.apache.calcite.avatica.remote.Handler.HandlerResponse;
 import org.apache.calcite.avatica.remote.JsonHandler;
 import org.apache.calcite.avatica.remote.ProtobufHandler;
-import org.apache.calcite.avatica.remote.ProtobufTranslationImpl;
 import org.apache.calcite.avatica.remote.Service;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +51,7 @@ public final class AvaticaRoute implements HttpRoute {
     this.authentication = new HttpAuthentication(requireNonNull(authenticator, "authenticator is null"));
     requireNonNull(service, "service is null");
     this.protobufHandler =
-        new ProtobufHandler(service, new ProtobufTranslationImpl(), NoopMetricsSystem.getInstance()) {
+        new ProtobufHandler(service, new CompactFrameTranslation(), NoopMetricsSystem.getInstance()) {
           @Override
           public HandlerResponse<byte[]> convertToErrorResponse(Exception e) {
             return super.convertToErrorResponse(withoutStackTrace(e));
