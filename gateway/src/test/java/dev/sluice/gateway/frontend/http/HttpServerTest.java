@@ -118,49 +118,54 @@ class HttpServerTest {
 
   @Test
   void fullHandlerQueueIs503AtOnce() throws Exception {
-    start(HttpServerConfig.defaults("127.0.0.1", 0).withThreads(1, 1, 1));
-    CompletableFuture<HttpResponse<String>> running =
-        client.sendAsync(request("/slow").GET().build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(slowStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    Saturated saturated = saturate();
 
-    // One of these waits in the queue, the other finds it full; which is which depends on arrival.
-    CompletableFuture<HttpResponse<String>> first =
-        client.sendAsync(request("/slow").GET().build(), HttpResponse.BodyHandlers.ofString());
-    CompletableFuture<HttpResponse<String>> second =
-        client.sendAsync(request("/slow").GET().build(), HttpResponse.BodyHandlers.ofString());
     // The refused one is answered while the only handler thread is still blocked.
-    HttpResponse<?> refused = (HttpResponse<?>) CompletableFuture.anyOf(first, second).get(10, TimeUnit.SECONDS);
-
-    assertThat(refused.statusCode()).isEqualTo(503);
-    assertThat(refused.headers().firstValue("Retry-After")).contains("1");
-    releaseSlow.countDown();
-    assertThat(running.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-    assertThat(List.of(first.get(10, TimeUnit.SECONDS).statusCode(), second.get(10, TimeUnit.SECONDS).statusCode()))
-        .containsExactlyInAnyOrder(200, 503);
+    assertThat(saturated.refused().statusCode()).isEqualTo(503);
+    assertThat(saturated.refused().headers().firstValue("Retry-After")).contains("1");
+    finish(saturated);
   }
 
   @Test
   void probesAnswerWhileEveryHandlerThreadWaitsAndTheQueueIsFull() throws Exception {
-    start(HttpServerConfig.defaults("127.0.0.1", 0).withThreads(1, 1, 1));
-    CompletableFuture<HttpResponse<String>> running =
-        client.sendAsync(request("/slow").GET().build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(slowStarted.await(10, TimeUnit.SECONDS)).isTrue();
-    CompletableFuture<HttpResponse<String>> first =
-        client.sendAsync(request("/slow").GET().build(), HttpResponse.BodyHandlers.ofString());
-    CompletableFuture<HttpResponse<String>> second =
-        client.sendAsync(request("/slow").GET().build(), HttpResponse.BodyHandlers.ofString());
-    // One of them waits in the handler queue, the other was refused: no handler is free.
-    HttpResponse<?> refused = (HttpResponse<?>) CompletableFuture.anyOf(first, second).get(10, TimeUnit.SECONDS);
-    assertThat(refused.statusCode()).isEqualTo(503);
+    Saturated saturated = saturate();
 
     HttpResponse<String> probe = client.send(request("/probe").GET().build(), HttpResponse.BodyHandlers.ofString());
 
     assertThat(probe.statusCode()).isEqualTo(200);
     assertThat(probe.body()).isEqualTo("alive\n");
-    assertThat(running).isNotDone();
+    assertThat(saturated.running()).isNotDone();
+    finish(saturated);
+  }
+
+  /** The only handler thread blocked in /slow, one more /slow in its queue of one, one refused. */
+  private record Saturated(
+      CompletableFuture<HttpResponse<String>> running,
+      CompletableFuture<HttpResponse<String>> first,
+      CompletableFuture<HttpResponse<String>> second,
+      HttpResponse<?> refused) {}
+
+  private Saturated saturate() throws Exception {
+    start(HttpServerConfig.defaults("127.0.0.1", 0).withThreads(1, 1, 1));
+    CompletableFuture<HttpResponse<String>> running =
+        client.sendAsync(request("/slow").GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(slowStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    // One of these waits in the queue, the other finds it full; which is which depends on arrival.
+    CompletableFuture<HttpResponse<String>> first =
+        client.sendAsync(request("/slow").GET().build(), HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> second =
+        client.sendAsync(request("/slow").GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<?> refused = (HttpResponse<?>) CompletableFuture.anyOf(first, second).get(10, TimeUnit.SECONDS);
+    return new Saturated(running, first, second, refused);
+  }
+
+  /** Lets /slow return: the running and the queued request are answered, the refused one was not. */
+  private void finish(Saturated saturated) throws Exception {
     releaseSlow.countDown();
-    assertThat(running.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-    assertThat(List.of(first.get(10, TimeUnit.SECONDS).statusCode(), second.get(10, TimeUnit.SECONDS).statusCode()))
+    assertThat(saturated.running().get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    assertThat(List.of(
+            saturated.first().get(10, TimeUnit.SECONDS).statusCode(),
+            saturated.second().get(10, TimeUnit.SECONDS).statusCode()))
         .containsExactlyInAnyOrder(200, 503);
   }
 
