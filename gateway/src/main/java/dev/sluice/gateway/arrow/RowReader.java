@@ -2,7 +2,6 @@ package dev.sluice.gateway.arrow;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import org.apache.calcite.rel.type.RelDataType;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DecimalVector;
@@ -14,6 +13,7 @@ import org.apache.arrow.vector.SmallIntVector;
 import org.apache.arrow.vector.TimeStampMicroVector;
 import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VarCharVector;
+import org.apache.calcite.rel.type.RelDataType;
 
 /**
  * Reads one column of Arrow batches as the engine's row values: the same values as

@@ -4,7 +4,6 @@ import dev.sluice.gateway.ErrorCode;
 import dev.sluice.gateway.GatewayException;
 import dev.sluice.gateway.arrow.ArrowValues;
 import dev.sluice.gateway.arrow.RowReader;
-import dev.sluice.gateway.arrow.RowValues;
 import dev.sluice.gateway.arrow.ValueWriter;
 import java.io.IOException;
 import java.sql.Connection;
