@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -25,10 +26,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The write-ahead, hash-chained audit log: JSON lines in numbered files of one directory. Callers
- * hand it records from any thread; one writer thread takes every record waiting, writes them with
- * one write and, if any of them is write-ahead, one fsync (group commit), then completes their
- * futures, so concurrent queries share syncs and records nobody waits for ride along. When the files cannot be written, the log stops being {@link #writable()} and fails
- * every append (callers refuse their queries) until a retry, at most once a second, succeeds.
+ * hand it records from any thread; one writer thread takes every record waiting and writes them
+ * with one write. It syncs (fsync) when a caller waits for a write-ahead record that is not
+ * durable yet ({@link #awaitDurable}), taking everything written so far with it (group commit),
+ * and otherwise at least every {@link #SYNC_DELAY_MILLIS} ms. A query's started record is handed
+ * over before the query waits for admission and awaited only before it reaches a warehouse, so a
+ * query that queued finds its record already synced by the one ahead of it, and the log syncs about
+ * once per wave of queries rather than once per query. When the files cannot be written, the log
+ * stops being {@link #writable()} and fails every append (callers refuse their queries) until a
+ * retry, at most once a second, succeeds.
  */
 public final class AuditLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
@@ -48,11 +54,17 @@ public final class AuditLog implements AutoCloseable {
   private volatile String failure;
   private Thread writer;
   private long lastRetry;
-  private int lastWriteAheadRecords;
-  // While the writer gathers a batch: how many waiting records end the wait.
+  // Callers that asked for a sync the last one covered: how much company the next one waits for.
+  private int lastDemands;
+  // While the writer gathers company for a sync: how many waiting callers end the wait.
   private volatile int gatherUntil = Integer.MAX_VALUE;
-  // Write-ahead records queued and not yet taken by the writer.
-  private final AtomicInteger waitingWriteAhead = new AtomicInteger();
+  // Callers waiting for a record that is not durable yet, since the writer last took them in.
+  private final AtomicInteger demands = new AtomicInteger();
+  // Whether a sync request is on its way to the writer (one in the queue is enough).
+  private final AtomicBoolean syncRequested = new AtomicBoolean();
+  // Write-ahead records written but not yet synced, with their sequence numbers (writer only).
+  private final List<Pending> unsynced = new ArrayList<>();
+  private final List<Long> unsyncedSeqs = new ArrayList<>();
   private final AtomicLong recordsWritten = new AtomicLong();
   private final AtomicLong batchesWritten = new AtomicLong();
   private final AtomicLong syncs = new AtomicLong();
@@ -148,8 +160,6 @@ public final class AuditLog implements AutoCloseable {
       done.completeExceptionally(new IOException(failure));
     } else if (!queue.offer(new Pending(event, done, durable))) {
       done.completeExceptionally(new IOException("more than " + MAX_PENDING + " records are waiting to be written"));
-    } else if (durable && waitingWriteAhead.incrementAndGet() >= gatherUntil) {
-      LockSupport.unpark(writer);
     }
     return done;
   }
@@ -165,9 +175,10 @@ public final class AuditLog implements AutoCloseable {
   }
 
   /**
-   * Queues the write-ahead record {@code event} without waiting: it gets a sync of its own (shared
-   * with whatever else is waiting), and the future completes once it is durable; already failed
-   * when the log is not writable. {@link #awaitDurable} waits for it.
+   * Queues the write-ahead record {@code event} without waiting: it is written at once and synced
+   * by the time {@link #awaitDurable} returns for it (which asks for a sync if none has covered it
+   * yet), or within {@link #SYNC_DELAY_MILLIS} ms; the future completes once it is durable, and is
+   * already failed when the log is not writable.
    */
   public CompletableFuture<Long> appendWriteAhead(AuditEvent event) {
     return append(event, true);
@@ -181,6 +192,9 @@ public final class AuditLog implements AutoCloseable {
    * @throws GatewayException with {@link ErrorCode#AUDIT_UNAVAILABLE} when it is not durable in time
    */
   public long awaitDurable(CompletableFuture<Long> done) {
+    if (!done.isDone()) {
+      requestSync();
+    }
     try {
       return done.get(config.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
@@ -190,6 +204,24 @@ public final class AuditLog implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw unavailable(e);
+    }
+  }
+
+  /**
+   * Tells the writer that a caller waits for a record not yet durable. The request must reach a
+   * writer pass that resets {@link #syncRequested} after this caller's record was queued: the
+   * writer resets the flag before it takes the rest of the queue, so a caller that finds a request
+   * already on its way is covered by it.
+   */
+  private void requestSync() {
+    int waiting = demands.incrementAndGet();
+    if (syncRequested.compareAndSet(false, true)) {
+      if (!queue.offer(SYNC)) {
+        // A full queue keeps the writer busy; its next pass syncs within the sync delay.
+        syncRequested.set(false);
+      }
+    } else if (waiting >= gatherUntil) {
+      LockSupport.unpark(writer);
     }
   }
 
@@ -218,33 +250,46 @@ public final class AuditLog implements AutoCloseable {
         continue;
       }
       batch.add(first);
-      // Waiting for company only pays when queries run concurrently, which the last write shows
-      // by having synced for several write-ahead records; a lone query never waits for it (its
-      // previous finished record riding along does not count).
-      if (!config.groupCommitWindow().isZero() && lastWriteAheadRecords > 1) {
-        gather(lastWriteAheadRecords);
-      }
       queue.drainTo(batch, MAX_BATCH - 1);
-      lastWriteAheadRecords = (int) batch.stream().filter(Pending::durable).count();
-      waitingWriteAhead.addAndGet(-lastWriteAheadRecords);
-      write(batch);
+      boolean demanded = batch.removeIf(pending -> pending == SYNC);
+      if (demanded) {
+        // Waiting for company only pays when several callers asked for the last sync; a lone
+        // query never waits for it.
+        if (!config.groupCommitWindow().isZero() && lastDemands > 1) {
+          gather(lastDemands);
+        }
+        // Reset, then take the rest of the queue: every caller that found a request on its way
+        // queued its record before this reset, so the record is taken here. A request taken here
+        // was made after the reset, and callers may rely on it: reset and take again.
+        boolean more;
+        do {
+          syncRequested.set(false);
+          int taken = batch.size();
+          queue.drainTo(batch);
+          more = batch.subList(taken, batch.size()).removeIf(pending -> pending == SYNC);
+        } while (more);
+        lastDemands = Math.max(1, demands.getAndSet(0));
+      }
+      write(batch, demanded);
       batch.clear();
+    }
+    if (writable) {
+      syncQuietly();
     }
     files.close();
   }
 
   /**
-   * Waits at most the group commit window for company: until as many records are waiting as the
-   * last write had write-ahead records (appenders wake this thread then), so that a steady load
-   * shares syncs without every query waiting the whole window.
+   * Waits at most the group commit window for company: until as many callers wait for a sync as
+   * asked for the last one (they wake this thread then), so that a steady load shares syncs
+   * without every query waiting the whole window.
    */
   private void gather(int expected) {
     long deadline = System.nanoTime() + config.groupCommitWindow().toNanos();
-    // Counts the batch's first record too, taken from the queue already.
     gatherUntil = expected;
     try {
       long remaining;
-      while (waitingWriteAhead.get() < expected && (remaining = deadline - System.nanoTime()) > 0) {
+      while (demands.get() < expected && (remaining = deadline - System.nanoTime()) > 0) {
         LockSupport.parkNanos(this, remaining);
       }
     } finally {
@@ -252,23 +297,32 @@ public final class AuditLog implements AutoCloseable {
     }
   }
 
-  private void write(List<Pending> batch) {
+  /**
+   * Writes {@code batch}; syncs when {@code demanded}, when the last sync is older than the sync
+   * delay, or when fsync is off (then written is as durable as it gets). Completes the futures of
+   * what is durable now: every record of a synced write and those written before it, and records
+   * nobody waits for as soon as they are written.
+   */
+  private void write(List<Pending> batch, boolean demanded) {
     if (!writable) {
       retry();
     }
     if (!writable) {
-      batch.forEach(pending -> pending.done.completeExceptionally(new IOException(failure)));
+      IOException cause = new IOException(failure);
+      batch.forEach(pending -> pending.done.completeExceptionally(cause));
+      failUnsynced(cause);
+      return;
+    }
+    if (batch.isEmpty()) {
+      // Only sync requests: what they wait for was written by an earlier pass.
+      syncQuietly();
       return;
     }
     List<AuditEvent> events = new ArrayList<>(batch.size());
-    boolean sync = false;
     for (Pending pending : batch) {
       events.add(pending.event);
-      sync |= pending.durable;
     }
-    if (!sync && files.unsynced() && System.nanoTime() - lastSync > TimeUnit.MILLISECONDS.toNanos(SYNC_DELAY_MILLIS)) {
-      sync = true;
-    }
+    boolean sync = demanded || System.nanoTime() - lastSync > TimeUnit.MILLISECONDS.toNanos(SYNC_DELAY_MILLIS);
     long[] seqs;
     try {
       long started = System.nanoTime();
@@ -279,22 +333,53 @@ public final class AuditLog implements AutoCloseable {
         writeNanos.addAndGet(lastSync - started);
       }
     } catch (IOException | RuntimeException e) {
-      failure = "audit log write failed: " + e.getMessage();
-      writable = false;
-      lastRetry = System.nanoTime();
-      files.abandon();
-      LOG.error("Cannot write the audit log in {}; refusing queries until it can: {}", files.directory(), e.toString());
+      failed("audit log write failed: " + e.getMessage(), e);
       batch.forEach(pending -> pending.done.completeExceptionally(e));
       return;
     }
     recordsWritten.addAndGet(batch.size());
     batchesWritten.incrementAndGet();
+    boolean durable = sync || !config.fsync();
     for (int i = 0; i < batch.size(); i++) {
-      batch.get(i).done.complete(seqs[i]);
+      Pending pending = batch.get(i);
+      if (pending.durable && !durable) {
+        unsynced.add(pending);
+        unsyncedSeqs.add(seqs[i]);
+      } else {
+        pending.done.complete(seqs[i]);
+      }
+    }
+    if (durable) {
+      completeUnsynced();
     }
   }
 
-  /** Records this log wrote (durably, with fsync on) since it was opened. */
+  private void completeUnsynced() {
+    for (int i = 0; i < unsynced.size(); i++) {
+      unsynced.get(i).done.complete(unsyncedSeqs.get(i));
+    }
+    unsynced.clear();
+    unsyncedSeqs.clear();
+  }
+
+  private void failUnsynced(Throwable cause) {
+    unsynced.forEach(pending -> pending.done.completeExceptionally(cause));
+    unsynced.clear();
+    unsyncedSeqs.clear();
+  }
+
+  /** After a failed write or sync: refuses queries until a retry succeeds. */
+  private void failed(String message, Exception e) {
+    failure = message;
+    writable = false;
+    lastRetry = System.nanoTime();
+    files.abandon();
+    LOG.error("Cannot write the audit log in {}; refusing queries until it can: {}", files.directory(), e.toString());
+    // Written but not synced: whether they reached the disk is unknown, so they count as lost.
+    failUnsynced(e);
+  }
+
+  /** Records this log wrote since it was opened (each durable once a sync covered it). */
   public long recordsWritten() {
     return recordsWritten.get();
   }
@@ -304,31 +389,31 @@ public final class AuditLog implements AutoCloseable {
     return batchesWritten.get();
   }
 
-  /** Syncs to disk it took (none without fsync); a batch with no write-ahead record needs none. */
+  /** Syncs to disk it took (none without fsync): one per wave of waiting callers, or per sync delay. */
   public long syncs() {
     return syncs.get();
   }
 
-  /** Time spent writing and syncing batches that were synced: divided by {@link #syncs()}, the fsync latency. */
+  /** Time spent in writes that synced and in syncs: divided by {@link #syncs()}, about the fsync latency. */
   public java.time.Duration syncedWriteTime() {
     return java.time.Duration.ofNanos(writeNanos.get());
   }
 
-  /** Syncs records nobody waited for once the log is idle. */
+  /** Syncs what is written and not yet synced (the log is idle, or closing). */
   private void syncQuietly() {
     if (!files.unsynced()) {
+      completeUnsynced();
       return;
     }
     try {
+      long started = System.nanoTime();
       files.sync();
       lastSync = System.nanoTime();
       syncs.incrementAndGet();
+      writeNanos.addAndGet(lastSync - started);
+      completeUnsynced();
     } catch (IOException e) {
-      failure = "audit log sync failed: " + e.getMessage();
-      writable = false;
-      lastRetry = System.nanoTime();
-      files.abandon();
-      LOG.error("Cannot sync the audit log in {}; refusing queries until it can: {}", files.directory(), e.toString());
+      failed("audit log sync failed: " + e.getMessage(), e);
     }
   }
 
@@ -366,9 +451,14 @@ public final class AuditLog implements AutoCloseable {
     }
     Pending left;
     while ((left = queue.poll()) != null) {
-      left.done.completeExceptionally(new IOException("the audit log is closed"));
+      if (left != SYNC) {
+        left.done.completeExceptionally(new IOException("the audit log is closed"));
+      }
     }
   }
 
   private record Pending(AuditEvent event, CompletableFuture<Long> done, boolean durable) {}
+
+  /** In the queue: a caller waits for a record that is not durable yet. */
+  private static final Pending SYNC = new Pending(null, null, false);
 }
