@@ -108,7 +108,7 @@ public record DuckDbConnectionSettings(Path path, boolean readOnly, int poolSize
   }
 
   /** Everything a pooled session runs once: {@link #SESSION_SETUP}, then {@link #STREAMING_SETUP}. */
-  public static List<String> sessionSetup() {
+  private static List<String> sessionSetup() {
     return Stream.concat(SESSION_SETUP.stream(), STREAMING_SETUP.stream()).toList();
   }
 

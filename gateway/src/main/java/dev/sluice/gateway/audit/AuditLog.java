@@ -62,9 +62,8 @@ public final class AuditLog implements AutoCloseable {
   private final AtomicInteger demands = new AtomicInteger();
   // Whether a sync request is on its way to the writer (one in the queue is enough).
   private final AtomicBoolean syncRequested = new AtomicBoolean();
-  // Write-ahead records written but not yet synced, with their sequence numbers (writer only).
-  private final List<Pending> unsynced = new ArrayList<>();
-  private final List<Long> unsyncedSeqs = new ArrayList<>();
+  // Write-ahead records written but not yet synced (writer only).
+  private final List<Written> unsynced = new ArrayList<>();
   private final AtomicLong recordsWritten = new AtomicLong();
   private final AtomicLong batchesWritten = new AtomicLong();
   private final AtomicLong syncs = new AtomicLong();
@@ -343,8 +342,7 @@ public final class AuditLog implements AutoCloseable {
     for (int i = 0; i < batch.size(); i++) {
       Pending pending = batch.get(i);
       if (pending.durable && !durable) {
-        unsynced.add(pending);
-        unsyncedSeqs.add(seqs[i]);
+        unsynced.add(new Written(pending.done, seqs[i]));
       } else {
         pending.done.complete(seqs[i]);
       }
@@ -355,17 +353,13 @@ public final class AuditLog implements AutoCloseable {
   }
 
   private void completeUnsynced() {
-    for (int i = 0; i < unsynced.size(); i++) {
-      unsynced.get(i).done.complete(unsyncedSeqs.get(i));
-    }
+    unsynced.forEach(written -> written.done.complete(written.seq));
     unsynced.clear();
-    unsyncedSeqs.clear();
   }
 
   private void failUnsynced(Throwable cause) {
-    unsynced.forEach(pending -> pending.done.completeExceptionally(cause));
+    unsynced.forEach(written -> written.done.completeExceptionally(cause));
     unsynced.clear();
-    unsyncedSeqs.clear();
   }
 
   /** After a failed write or sync: refuses queries until a retry succeeds. */
@@ -458,6 +452,9 @@ public final class AuditLog implements AutoCloseable {
   }
 
   private record Pending(AuditEvent event, CompletableFuture<Long> done, boolean durable) {}
+
+  /** A write-ahead record written and waiting for a sync, with its sequence number. */
+  private record Written(CompletableFuture<Long> done, long seq) {}
 
   /** In the queue: a caller waits for a record that is not durable yet. */
   private static final Pending SYNC = new Pending(null, null, false);

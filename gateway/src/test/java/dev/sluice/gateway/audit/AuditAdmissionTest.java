@@ -45,17 +45,22 @@ class AuditAdmissionTest {
     return server;
   }
 
+  /** A query of max that has read some rows and holds his only slot until it is closed. */
+  private static QueryCursor holdingTheOnlySlot(QueryEngine engine) {
+    QueryPlan holding = engine.prepare(CONTEXT, "SELECT order_id FROM cdp.purchases /* holds the only slot */");
+    QueryCursor running = engine.execute(CONTEXT, holding, List.of(), Optional.empty());
+    assertThat(running.fetch(10)).hasSize(10);
+    return running;
+  }
+
   @Test
   void aQueryRefusedByALimitIsRejectedAtAdmission() throws Exception {
     try (GatewayServer server = oneQueryPerUser(new LimitConfig(1, 0, Duration.ofMillis(100)))) {
       Path audit = server.config().audit().directory();
       QueryEngine engine = server.engine();
-      String holding = "SELECT order_id FROM cdp.purchases /* holds the only slot */";
       String refused = "SELECT COUNT(*) FROM cdp.customers /* refused */";
-      QueryPlan first = engine.prepare(CONTEXT, holding);
       QueryPlan second = engine.prepare(CONTEXT, refused);
-      try (QueryCursor running = engine.execute(CONTEXT, first, List.of(), Optional.empty())) {
-        assertThat(running.fetch(10)).hasSize(10);
+      try (QueryCursor running = holdingTheOnlySlot(engine)) {
         assertThatThrownBy(() -> engine.execute(CONTEXT, second, List.of(), Optional.empty()))
             .isInstanceOfSatisfying(GatewayException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED));
@@ -93,11 +98,9 @@ class AuditAdmissionTest {
       Path audit = server.config().audit().directory();
       QueryEngine engine = server.engine();
       String queued = "SELECT COUNT(*) FROM cdp.customers /* waits in line */";
-      QueryPlan first = engine.prepare(CONTEXT, "SELECT order_id FROM cdp.purchases /* holds the slot */");
       QueryPlan second = engine.prepare(CONTEXT, queued);
       java.util.concurrent.CompletableFuture<Long> count;
-      try (QueryCursor running = engine.execute(CONTEXT, first, List.of(), Optional.empty())) {
-        assertThat(running.fetch(10)).hasSize(10);
+      try (QueryCursor running = holdingTheOnlySlot(engine)) {
         count = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
           try (QueryCursor cursor = engine.execute(CONTEXT, second, List.of(), Optional.empty())) {
             return ((Number) cursor.fetch(10).get(0)[0]).longValue();
