@@ -14,6 +14,8 @@ import sqlline.SqlLine;
     mixinStandardHelpOptions = true,
     description = "Open an interactive SQL shell (SQLLine) on a running gateway.")
 public final class ShellCommand implements Callable<Integer> {
+  private static final String DUMB_TERMINAL = "org.jline.terminal.dumb";
+
   @Option(names = {"-u", "--user"}, required = true, description = "User to connect as.")
   String user;
 
@@ -55,6 +57,10 @@ public final class ShellCommand implements Callable<Integer> {
     if (execute != null || System.console() == null) {
       // Without a terminal SQLLine assumes zero width and prints empty columns.
       args.add("--maxWidth=1000");
+    }
+    if (System.console() == null && System.getProperty(DUMB_TERMINAL) == null) {
+      // Otherwise JLine first tries a system terminal and warns on standard error that it could not.
+      System.setProperty(DUMB_TERMINAL, "true");
     }
     if (execute != null) {
       args.add("-e");

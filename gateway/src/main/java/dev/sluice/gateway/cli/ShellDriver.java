@@ -52,35 +52,77 @@ public final class ShellDriver implements Driver {
   }
 
   /**
-   * {@code connection}, whose metadata fails with {@link SQLException}s: the stock driver raises
-   * the gateway's refusals of metadata calls (such as a missing purpose) unchecked, and SQLLine
-   * then prints an UndeclaredThrowableException instead of the gateway's message.
+   * {@code connection}, whose statements, result sets and metadata fail with {@link ReportedError}s.
+   * The stock driver raises the gateway's refusals of metadata calls (such as a missing purpose)
+   * unchecked, and SQLLine then prints an UndeclaredThrowableException instead of the gateway's
+   * message; and SQLLine prints every error's stack trace while it runs {@code -e} commands, which
+   * buries the message (with its SQLSTATE) under some forty lines of client frames.
    */
   static Connection withCheckedMetadataErrors(Connection connection) {
-    return (Connection) Proxy.newProxyInstance(
-        ShellDriver.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-          Object result = invoke(connection, method, args);
-          if (result instanceof DatabaseMetaData metadata && method.getName().equals("getMetaData")) {
-            return Proxy.newProxyInstance(
-                ShellDriver.class.getClassLoader(), new Class<?>[] {DatabaseMetaData.class},
-                (metaProxy, metaMethod, metaArgs) -> metaMethod.getName().equals("getConnection")
-                    ? proxy
-                    : invoke(metadata, metaMethod, metaArgs));
+    return wrap(Connection.class, connection, null);
+  }
+
+  /** {@code target} as {@code type}, with the JDBC objects it hands out wrapped the same way. */
+  private static <T> T wrap(Class<T> type, T target, Object parent) {
+    return type.cast(Proxy.newProxyInstance(
+        ShellDriver.class.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+          if (method.getName().equals("getConnection") && parent != null) {
+            return parent;
+          }
+          Object result = invoke(target, method, args);
+          Class<?> returned = method.getReturnType();
+          if (result == null || !returned.isInterface() || returned == Connection.class) {
+            return result;
+          }
+          for (Class<?> wrapped : WRAPPED) {
+            if (returned == wrapped) {
+              @SuppressWarnings("unchecked")
+              Class<Object> as = (Class<Object>) wrapped;
+              return wrap(as, result, type == Connection.class ? proxy : parent);
+            }
           }
           return result;
-        });
+        }));
   }
+
+  private static final java.util.List<Class<?>> WRAPPED = java.util.List.of(
+      DatabaseMetaData.class, java.sql.Statement.class, java.sql.PreparedStatement.class,
+      java.sql.CallableStatement.class, java.sql.ResultSet.class);
 
   private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
     try {
       return method.invoke(target, args);
     } catch (InvocationTargetException e) {
       Throwable cause = e.getCause();
+      if (cause instanceof SQLException sql && !(sql instanceof ReportedError)) {
+        throw new ReportedError(sql.getMessage(), sql.getSQLState(), sql.getErrorCode(), sql);
+      }
+      if (cause instanceof org.apache.calcite.avatica.AvaticaClientRuntimeException remote
+          && method.getExceptionTypes().length > 0) {
+        // How the stock driver reports a metadata call the gateway refused; keep its SQLSTATE.
+        throw new ReportedError(remote.getMessage(), remote.getSqlState(), remote.getErrorCode(), remote);
+      }
       if (cause instanceof RuntimeException && !(cause instanceof UnsupportedOperationException)
           && method.getExceptionTypes().length > 0) {
-        throw new SQLException(cause.getMessage(), cause);
+        throw new ReportedError(cause.getMessage(), null, 0, cause);
       }
       throw cause;
+    }
+  }
+
+  /**
+   * An error the gateway (or the driver, for a connection problem) reported: its message, SQLSTATE
+   * and code are the whole story, and SQLLine shows them on one line. Its stack trace would only be
+   * the shell's own frames, so it prints none.
+   */
+  static final class ReportedError extends SQLException {
+    ReportedError(String message, String sqlState, int code, Throwable cause) {
+      super(message, sqlState, code, cause);
+    }
+
+    @Override
+    public void printStackTrace() {
+      // SQLLine has already printed "Error: <message> (state=..., code=...)".
     }
   }
 

@@ -26,13 +26,22 @@ class ShellCommandTest {
     String missing = run("shell", "--user", "act",
         "--port", String.valueOf(server.httpPort()), "-e", "SELECT COUNT(*) AS n FROM cdp.customers");
     assertThat(missing).contains("must declare a purpose").doesNotContain(String.valueOf(adsOptIn));
+    // The message and its SQLSTATE, without the client's stack trace or a terminal warning.
+    assertThat(missing).contains("state=42501").doesNotContain("\tat ").doesNotContain("WARNING");
   }
 
   @Test
   void aRefusedMetadataCallShowsTheGatewaysMessage() throws Exception {
     // SQLLine's !tables calls DatabaseMetaData.getTables, which the stock driver fails unchecked.
     String tables = run("shell", "--user", "act", "--port", String.valueOf(server.httpPort()), "-e", "!tables");
-    assertThat(tables).contains("User act must declare a purpose").doesNotContain("UndeclaredThrowableException");
+    assertThat(tables).contains("User act must declare a purpose").doesNotContain("UndeclaredThrowableException")
+        .contains("state=42501").doesNotContain("\tat ");
+  }
+
+  @Test
+  void aSyntaxErrorIsOneLineWithItsSqlState() throws Exception {
+    String output = run("shell", "--user", "admin", "--port", String.valueOf(server.httpPort()), "-e", "SELEC 1");
+    assertThat(output).contains("Syntax error").contains("state=42601").doesNotContain("\tat ");
   }
 
   private static String run(String... args) throws Exception {
