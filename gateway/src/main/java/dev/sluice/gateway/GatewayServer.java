@@ -154,11 +154,16 @@ public final class GatewayServer implements AutoCloseable {
       HttpListenerConfig http = config.listeners().http();
       Optional<SslContext> tls =
           http.tls().map(files -> ServerTls.forServer(files.certificate(), files.privateKey(), "listeners.http.tls"));
-      httpServer = new HttpServer(HttpServerConfig.defaults(http.host(), http.port()), endpoints, tls);
+      int handlerThreads = http.handlerThreadsFor(config.limits());
+      httpServer = new HttpServer(
+          HttpServerConfig.defaults(http.host(), http.port())
+              .withThreads(0, handlerThreads, HttpServerConfig.DEFAULT_HANDLER_QUEUE_CAPACITY),
+          endpoints,
+          tls);
       httpServer.start();
       LOG.info(
-          "Sluice serves Avatica and Arrow over HTTP ({}) on {}://{}:{}",
-          QueryRoute.PATH, tls.isPresent() ? "https" : "http", http.host(), httpServer.port());
+          "Sluice serves Avatica and Arrow over HTTP ({}) on {}://{}:{} with {} handler threads",
+          QueryRoute.PATH, tls.isPresent() ? "https" : "http", http.host(), httpServer.port(), handlerThreads);
       // ---- Arrow Flight SQL: its own listener, sharing the engine and the authenticator (and so
       // the bearer tokens) with HTTP.
       FlightListenerConfig flight = config.listeners().flight();

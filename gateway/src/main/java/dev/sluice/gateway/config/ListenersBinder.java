@@ -19,7 +19,7 @@ final class ListenersBinder {
         .flatMap(node -> reader.mapping(node, "listeners", List.of("http", "flight")));
     HttpListenerConfig http = listeners
         .flatMap(node -> ConfigReader.field(node, "http"))
-        .flatMap(node -> reader.mapping(node, HTTP, List.of("host", "port", "tls", "cors")))
+        .flatMap(node -> reader.mapping(node, HTTP, List.of("host", "port", "tls", "cors", "handler_threads")))
         .map(node -> http(node, reader))
         .orElse(HttpListenerConfig.defaults());
     FlightListenerConfig flight = listeners
@@ -38,7 +38,12 @@ final class ListenersBinder {
   private static HttpListenerConfig http(ObjectNode node, ConfigReader reader) {
     String host = reader.optionalString(node, HTTP, "host").orElse(HttpListenerConfig.DEFAULT_HOST);
     int port = reader.integer(node, HTTP, "port", HttpListenerConfig.DEFAULT_PORT, 0, 65_535);
-    return new HttpListenerConfig(host, port, tls(node, HTTP, reader), CorsBinder.bind(node, reader));
+    java.util.OptionalInt handlerThreads = ConfigReader.field(node, "handler_threads").isPresent()
+        ? java.util.OptionalInt.of(reader.integer(
+            node, HTTP, "handler_threads", 1, 1, HttpListenerConfig.MAX_HANDLER_THREADS))
+        : java.util.OptionalInt.empty();
+    return new HttpListenerConfig(
+        host, port, tls(node, HTTP, reader), CorsBinder.bind(node, reader), handlerThreads);
   }
 
   private static FlightListenerConfig flight(ObjectNode node, ConfigReader reader) {

@@ -147,7 +147,7 @@ class ConfigLoaderTest {
             e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION_ERROR))
         .hasMessage("""
             Invalid configuration demo.yaml:
-              - listeners.http.prot: unknown key (expected one of host, port, tls, cors)
+              - listeners.http.prot: unknown key (expected one of host, port, tls, cors, handler_threads)
               - listeners.http.port: expected an integer, got 'abc'
               - engine.query_timeout: expected a duration such as '300s', '5m' or '250ms', got '300'
               - engine.max_frame_rows: must be at least default_frame_rows (500), got 100
@@ -204,7 +204,7 @@ class ConfigLoaderTest {
         Invalid configuration test.yaml:
           - extra: unknown key (expected one of listeners, auth, engine, warehouses, schema, users, policies, limits, metrics, audit)
           - listeners.grpc: unknown key (expected one of http, flight)
-          - listeners.http.prot: unknown key (expected one of host, port, tls, cors)
+          - listeners.http.prot: unknown key (expected one of host, port, tls, cors, handler_threads)
           - listeners.flight.prot: unknown key (expected one of enabled, host, port, tls)
           - warehouses.dw.pool: unknown key (expected one of dialect, pool_size, pushdown, limits, connections, circuit_breaker, duckdb)
           - warehouses.dw.duckdb.memory_limit: unknown key (expected one of path, read_only)

@@ -42,7 +42,7 @@ class ProbeLaneTest {
   void probesAnswerWhileOneUsersQueuedQueriesHoldEveryHandlerThread() throws Exception {
     LimitConfig oneAtATime = new LimitConfig(1, 64, Duration.ofSeconds(30));
     try (GatewayServer server = new GatewayServer(TestingGateway.demoConfig(
-        config -> config.withLimits(LimitsConfig.defaults().withPerUser(oneAtATime))))) {
+        config -> withHandlerThreads(config.withLimits(LimitsConfig.defaults().withPerUser(oneAtATime)), HANDLER_THREADS)))) {
       server.start();
       QueryEngine engine = server.engine();
       QueryContext context = new QueryContext(MAX, Protocol.HTTP, Optional.of("127.0.0.1"), Optional.empty());
@@ -73,8 +73,56 @@ class ProbeLaneTest {
     }
   }
 
+  /**
+   * One user with every query its limits allow (one running, 40 queued) must not hold every handler
+   * thread: by default the listener keeps 32 beyond what one user can have, so another user's query
+   * is answered while the first user's wait.
+   */
+  @Test
+  void anotherUsersQueryIsAnsweredWhileOneUserHasItsWholeQueue() throws Exception {
+    int queuedPerUser = 40;
+    LimitConfig oneAtATime = new LimitConfig(1, queuedPerUser, Duration.ofSeconds(30));
+    try (GatewayServer server = new GatewayServer(TestingGateway.demoConfig(
+        config -> config.withLimits(LimitsConfig.defaults().withPerUser(oneAtATime))))) {
+      server.start();
+      QueryEngine engine = server.engine();
+      QueryContext context = new QueryContext(MAX, Protocol.HTTP, Optional.of("127.0.0.1"), Optional.empty());
+      List<CompletableFuture<HttpResponse<String>>> queued = new ArrayList<>();
+      try (QueryCursor holding = engine.execute(
+          context, engine.prepare(context, "SELECT order_id FROM cdp.purchases"), List.of(), Optional.empty())) {
+        assertThat(holding.fetch(10)).hasSize(10);
+        for (int i = 0; i < queuedPerUser; i++) {
+          queued.add(client.sendAsync(query(server, "max", "SELECT COUNT(*) FROM cdp.customers"),
+              HttpResponse.BodyHandlers.ofString()));
+        }
+        awaitHandlersWaiting(queuedPerUser);
+
+        HttpResponse<String> other = client.sendAsync(
+                query(server, "mia", "SELECT COUNT(*) AS n FROM cdp.products"), HttpResponse.BodyHandlers.ofString())
+            .get(20, TimeUnit.SECONDS);
+        assertThat(other.statusCode()).isEqualTo(200);
+        assertThat(other.body()).contains("2000");
+        assertThat(queued).noneMatch(CompletableFuture::isDone);
+      }
+      for (CompletableFuture<HttpResponse<String>> response : queued) {
+        assertThat(response.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      }
+    }
+  }
+
+  private static dev.sluice.gateway.config.GatewayConfig withHandlerThreads(
+      dev.sluice.gateway.config.GatewayConfig config, int threads) {
+    return config.withListeners(new dev.sluice.gateway.config.ListenersConfig(
+        config.listeners().http().withHandlerThreads(threads), config.listeners().flight()));
+  }
+
   /** Waits until every handler thread is parked (the queries wait in the admission queue). */
   private static void awaitHandlersWaiting() throws InterruptedException {
+    awaitHandlersWaiting(HANDLER_THREADS);
+  }
+
+  /** Waits until {@code expected} handler threads are parked in the admission queue. */
+  private static void awaitHandlersWaiting(int expected) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (true) {
       long waiting = Thread.getAllStackTraces().keySet().stream()
@@ -83,18 +131,22 @@ class ProbeLaneTest {
           .filter(thread -> List.of(thread.getStackTrace()).stream()
               .anyMatch(frame -> frame.getClassName().contains("admission")))
           .count();
-      if (waiting >= HANDLER_THREADS) {
+      if (waiting >= expected) {
         return;
       }
-      assertThat(System.nanoTime()).as("all %d handler threads waiting for admission", HANDLER_THREADS)
+      assertThat(System.nanoTime()).as("%d handler threads waiting for admission", expected)
           .isLessThan(deadline);
       Thread.sleep(20);
     }
   }
 
   private static HttpRequest query(GatewayServer server, String sql) {
+    return query(server, "max", sql);
+  }
+
+  private static HttpRequest query(GatewayServer server, String user, String sql) {
     return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/v1/query"))
-        .header("Authorization", basic("max"))
+        .header("Authorization", basic(user))
         .header("Accept", "application/json")
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"sql\": \"" + sql + "\"}"))
