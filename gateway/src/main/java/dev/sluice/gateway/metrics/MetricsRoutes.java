@@ -15,8 +15,9 @@ import java.util.Optional;
 /**
  * {@code GET /metrics} (Prometheus text format; open, or only for authenticated holders of a
  * role), {@code GET /healthz} (the process answers) and {@code GET /readyz} (every readiness check
- * passes; 503 with the failing ones otherwise). They run on the HTTP server's probe lane, so they
- * answer even while every handler thread waits on a query.
+ * passes; 503 with the failing ones otherwise). They run on lanes of their own (health and
+ * readiness on the probe lane, the scrape, which may check a password, on the metrics lane), so
+ * they answer even while every handler thread waits on a query.
  */
 public final class MetricsRoutes {
   public static final String METRICS = "/metrics";
@@ -41,7 +42,7 @@ public final class MetricsRoutes {
 
   public List<HttpEndpoint> endpoints() {
     return List.of(
-        HttpEndpoint.probe(HttpMethod.GET, METRICS, this::metrics),
+        HttpEndpoint.metrics(HttpMethod.GET, METRICS, this::metrics),
         HttpEndpoint.probe(HttpMethod.GET, HEALTH, exchange -> exchange.respondText(HttpResponseStatus.OK, "ok")),
         HttpEndpoint.probe(HttpMethod.GET, READY, this::ready));
   }

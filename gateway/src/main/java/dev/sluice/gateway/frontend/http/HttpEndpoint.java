@@ -16,14 +16,26 @@ public record HttpEndpoint(HttpMethod method, String path, HttpRoute route, Lane
     REQUEST,
     /**
      * A few threads of their own, for quick answers that must come even while every handler thread
-     * waits (health, readiness, metrics): a client queueing many queries cannot make the gateway
-     * look dead to its orchestrator. Routes here must never wait on a warehouse or a limit.
+     * waits (health, readiness): a client queueing many queries cannot make the gateway look dead
+     * to its orchestrator. Routes here must never wait on a warehouse or a limit, nor check a
+     * password.
      */
-    PROBE
+    PROBE,
+    /**
+     * A few more threads, for the metrics scrape: it answers while every handler thread waits too,
+     * but it may check a password (bcrypt, tens of milliseconds), so a flood of bad credentials
+     * there must not hold up health and readiness.
+     */
+    METRICS
   }
 
   public HttpEndpoint(HttpMethod method, String path, HttpRoute route) {
     this(method, path, route, Lane.REQUEST);
+  }
+
+  /** An endpoint on the {@link Lane#METRICS} lane. */
+  public static HttpEndpoint metrics(HttpMethod method, String path, HttpRoute route) {
+    return new HttpEndpoint(method, path, route, Lane.METRICS);
   }
 
   /** An endpoint on the {@link Lane#PROBE} lane. */

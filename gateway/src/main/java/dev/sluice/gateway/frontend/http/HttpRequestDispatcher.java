@@ -33,15 +33,18 @@ final class HttpRequestDispatcher extends ChannelInboundHandlerAdapter {
   private final HttpRouter router;
   private final Executor handlerExecutor;
   private final Executor probeExecutor;
+  private final Executor metricsExecutor;
   private final ArrayDeque<HttpExchange> waiting = new ArrayDeque<>();
   private boolean busy;
   // The exchange being answered, told when a streamed answer may write again.
   private HttpExchange current;
 
-  HttpRequestDispatcher(HttpRouter router, Executor handlerExecutor, Executor probeExecutor) {
+  HttpRequestDispatcher(
+      HttpRouter router, Executor handlerExecutor, Executor probeExecutor, Executor metricsExecutor) {
     this.router = requireNonNull(router, "router is null");
     this.handlerExecutor = requireNonNull(handlerExecutor, "handlerExecutor is null");
     this.probeExecutor = requireNonNull(probeExecutor, "probeExecutor is null");
+    this.metricsExecutor = requireNonNull(metricsExecutor, "metricsExecutor is null");
   }
 
   @Override
@@ -129,7 +132,11 @@ final class HttpRequestDispatcher extends ChannelInboundHandlerAdapter {
       return;
     }
     HttpRoute route = endpoint.get().route();
-    Executor executor = endpoint.get().lane() == HttpEndpoint.Lane.PROBE ? probeExecutor : handlerExecutor;
+    Executor executor = switch (endpoint.get().lane()) {
+      case REQUEST -> handlerExecutor;
+      case PROBE -> probeExecutor;
+      case METRICS -> metricsExecutor;
+    };
     try {
       executor.execute(() -> run(route, exchange));
     } catch (RejectedExecutionException e) {

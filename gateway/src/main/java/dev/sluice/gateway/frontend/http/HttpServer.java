@@ -37,6 +37,9 @@ public final class HttpServer implements AutoCloseable {
   /** Threads and queue of the probe lane ({@link HttpEndpoint.Lane#PROBE}); beyond the queue, 503. */
   private static final int PROBE_THREADS = 2;
   private static final int PROBE_QUEUE_CAPACITY = 64;
+  /** Threads and queue of the metrics lane ({@link HttpEndpoint.Lane#METRICS}); beyond the queue, 503. */
+  private static final int METRICS_THREADS = 2;
+  private static final int METRICS_QUEUE_CAPACITY = 64;
   private static final int WRITE_BUFFER_LOW_BYTES = 128 * 1024;
   private static final int WRITE_BUFFER_HIGH_BYTES = 512 * 1024;
 
@@ -56,6 +59,7 @@ public final class HttpServer implements AutoCloseable {
   private EventLoopGroup ioGroup;
   private ThreadPoolExecutor handlerExecutor;
   private ThreadPoolExecutor probeExecutor;
+  private ThreadPoolExecutor metricsExecutor;
   private Channel serverChannel;
 
   public HttpServer(HttpServerConfig config, List<HttpEndpoint> endpoints) {
@@ -103,6 +107,15 @@ public final class HttpServer implements AutoCloseable {
             new ArrayBlockingQueue<>(PROBE_QUEUE_CAPACITY),
             new DefaultThreadFactory("sluice-http-probe"),
             new ThreadPoolExecutor.AbortPolicy());
+    metricsExecutor =
+        new ThreadPoolExecutor(
+            METRICS_THREADS,
+            METRICS_THREADS,
+            60,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(METRICS_QUEUE_CAPACITY),
+            new DefaultThreadFactory("sluice-http-metrics"),
+            new ThreadPoolExecutor.AbortPolicy());
     acceptorGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("sluice-http-accept"));
     ioGroup = new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("sluice-http-io"));
     ServerBootstrap bootstrap =
@@ -125,7 +138,7 @@ public final class HttpServer implements AutoCloseable {
                         .addLast(new HttpServerKeepAliveHandler())
                         // Aggregates requests only; answers, streamed ones too, pass unbuffered.
                         .addLast(new HttpObjectAggregator(config.maxRequestBytes()))
-                        .addLast(new HttpRequestDispatcher(router, handlerExecutor, probeExecutor));
+                        .addLast(new HttpRequestDispatcher(router, handlerExecutor, probeExecutor, metricsExecutor));
                   }
                 });
     try {
@@ -177,6 +190,7 @@ public final class HttpServer implements AutoCloseable {
     // Routes finish before the event loops go, so that their answers can still be written.
     finish(handlerExecutor);
     finish(probeExecutor);
+    finish(metricsExecutor);
     acceptorGroup.shutdownGracefully(0, SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     ioGroup.shutdownGracefully(0, SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     acceptorGroup.terminationFuture().awaitUninterruptibly();

@@ -32,6 +32,8 @@ class HttpServerTest {
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
   private final CountDownLatch slowStarted = new CountDownLatch(1);
   private final CountDownLatch releaseSlow = new CountDownLatch(1);
+  private final CountDownLatch scrapesStarted = new CountDownLatch(2);
+  private final CountDownLatch releaseScrapes = new CountDownLatch(1);
   private HttpServer server;
 
   @AfterEach
@@ -136,6 +138,28 @@ class HttpServerTest {
     assertThat(probe.body()).isEqualTo("alive\n");
     assertThat(saturated.running()).isNotDone();
     finish(saturated);
+  }
+
+  @Test
+  void probesAnswerWhileBothMetricsThreadsAreBusy() throws Exception {
+    start(HttpServerConfig.defaults("127.0.0.1", 0).withThreads(1, 4, 16));
+    // Two scrapes stuck (say, checking passwords of a flood of bad credentials) hold the metrics lane.
+    CompletableFuture<HttpResponse<String>> one =
+        client.sendAsync(request("/scrape").GET().build(), HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> two =
+        client.sendAsync(request("/scrape").GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(scrapesStarted.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+
+    HttpResponse<String> probe = client.send(request("/probe").GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> fast = client.send(request("/fast").GET().build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(probe.body()).isEqualTo("alive\n");
+    assertThat(fast.body()).isEqualTo("fast\n");
+    assertThat(one).isNotDone();
+    assertThat(two).isNotDone();
+    releaseScrapes.countDown();
+    assertThat(one.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).body()).isEqualTo("scraped\n");
+    assertThat(two.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).body()).isEqualTo("scraped\n");
   }
 
   /** The only handler thread blocked in /slow, one more /slow in its queue of one, one refused. */
@@ -246,6 +270,15 @@ class HttpServerTest {
     }));
     endpoints.add(new HttpEndpoint(HttpMethod.GET, "/silent", exchange -> {}));
     endpoints.add(HttpEndpoint.probe(HttpMethod.GET, "/probe", exchange -> exchange.respondText(HttpResponseStatus.OK, "alive")));
+    endpoints.add(HttpEndpoint.metrics(HttpMethod.GET, "/scrape", exchange -> {
+      scrapesStarted.countDown();
+      try {
+        releaseScrapes.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      exchange.respondText(HttpResponseStatus.OK, "scraped");
+    }));
     server = new HttpServer(config, endpoints);
     server.start();
   }
