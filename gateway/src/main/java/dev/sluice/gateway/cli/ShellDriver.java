@@ -48,7 +48,7 @@ public final class ShellDriver implements Driver {
       }
     }
     Connection connection = avatica.connect("jdbc:" + url.substring(PREFIX.length()), properties);
-    return connection == null ? null : withCheckedMetadataErrors(connection);
+    return connection == null ? null : withReportedErrors(connection);
   }
 
   /**
@@ -58,7 +58,7 @@ public final class ShellDriver implements Driver {
    * message; and SQLLine prints every error's stack trace while it runs {@code -e} commands, which
    * buries the message (with its SQLSTATE) under some forty lines of client frames.
    */
-  static Connection withCheckedMetadataErrors(Connection connection) {
+  static Connection withReportedErrors(Connection connection) {
     return wrap(Connection.class, connection, null);
   }
 
@@ -104,7 +104,8 @@ public final class ShellDriver implements Driver {
       }
       if (cause instanceof RuntimeException && !(cause instanceof UnsupportedOperationException)
           && method.getExceptionTypes().length > 0) {
-        throw new ReportedError(cause.getMessage(), null, 0, cause);
+        // Something unexpected in the client: checked, so SQLLine reports it, with its trace.
+        throw new SQLException(cause.getMessage(), cause);
       }
       throw cause;
     }
