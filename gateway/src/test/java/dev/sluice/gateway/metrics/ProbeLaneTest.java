@@ -44,16 +44,9 @@ class ProbeLaneTest {
     try (GatewayServer server = new GatewayServer(TestingGateway.demoConfig(
         config -> withHandlerThreads(config.withLimits(LimitsConfig.defaults().withPerUser(oneAtATime)), HANDLER_THREADS)))) {
       server.start();
-      QueryEngine engine = server.engine();
-      QueryContext context = new QueryContext(MAX, Protocol.HTTP, Optional.of("127.0.0.1"), Optional.empty());
       List<CompletableFuture<HttpResponse<String>>> queued = new ArrayList<>();
-      try (QueryCursor holding = engine.execute(
-          context, engine.prepare(context, "SELECT order_id FROM cdp.purchases"), List.of(), Optional.empty())) {
-        assertThat(holding.fetch(10)).hasSize(10);
-        for (int i = 0; i < HANDLER_THREADS + 4; i++) {
-          queued.add(client.sendAsync(query(server, "SELECT COUNT(*) FROM cdp.customers"),
-              HttpResponse.BodyHandlers.ofString()));
-        }
+      try (QueryCursor holding = holdMaxsOnlySlot(server)) {
+        queueMaxsQueries(server, HANDLER_THREADS + 4, queued);
         awaitHandlersWaiting();
 
         HttpResponse<String> health = client.send(get(server, "/healthz"), HttpResponse.BodyHandlers.ofString());
@@ -85,16 +78,9 @@ class ProbeLaneTest {
     try (GatewayServer server = new GatewayServer(TestingGateway.demoConfig(
         config -> config.withLimits(LimitsConfig.defaults().withPerUser(oneAtATime))))) {
       server.start();
-      QueryEngine engine = server.engine();
-      QueryContext context = new QueryContext(MAX, Protocol.HTTP, Optional.of("127.0.0.1"), Optional.empty());
       List<CompletableFuture<HttpResponse<String>>> queued = new ArrayList<>();
-      try (QueryCursor holding = engine.execute(
-          context, engine.prepare(context, "SELECT order_id FROM cdp.purchases"), List.of(), Optional.empty())) {
-        assertThat(holding.fetch(10)).hasSize(10);
-        for (int i = 0; i < queuedPerUser; i++) {
-          queued.add(client.sendAsync(query(server, "max", "SELECT COUNT(*) FROM cdp.customers"),
-              HttpResponse.BodyHandlers.ofString()));
-        }
+      try (QueryCursor holding = holdMaxsOnlySlot(server)) {
+        queueMaxsQueries(server, queuedPerUser, queued);
         awaitHandlersWaiting(queuedPerUser);
 
         HttpResponse<String> other = client.sendAsync(
@@ -107,6 +93,25 @@ class ProbeLaneTest {
       for (CompletableFuture<HttpResponse<String>> response : queued) {
         assertThat(response.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
       }
+    }
+  }
+
+  /** Max's one query slot, taken by a query that stays open until the cursor is closed. */
+  private static QueryCursor holdMaxsOnlySlot(GatewayServer server) {
+    QueryEngine engine = server.engine();
+    QueryContext context = new QueryContext(MAX, Protocol.HTTP, Optional.of("127.0.0.1"), Optional.empty());
+    QueryCursor holding = engine.execute(
+        context, engine.prepare(context, "SELECT order_id FROM cdp.purchases"), List.of(), Optional.empty());
+    assertThat(holding.fetch(10)).hasSize(10);
+    return holding;
+  }
+
+  /** Sends {@code count} of max's queries over HTTP; they wait for his slot. */
+  private void queueMaxsQueries(
+      GatewayServer server, int count, List<CompletableFuture<HttpResponse<String>>> queued) {
+    for (int i = 0; i < count; i++) {
+      queued.add(client.sendAsync(query(server, "SELECT COUNT(*) FROM cdp.customers"),
+          HttpResponse.BodyHandlers.ofString()));
     }
   }
 

@@ -88,34 +88,9 @@ public final class HttpServer implements AutoCloseable {
     if (state == State.CLOSED) {
       throw new IllegalStateException("HTTP server was closed");
     }
-    // AbortPolicy: a full queue must fail fast (503), not run the route on the event loop.
-    handlerExecutor =
-        new ThreadPoolExecutor(
-            config.handlerThreads(),
-            config.handlerThreads(),
-            60,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(config.handlerQueueCapacity()),
-            new DefaultThreadFactory("sluice-http-handler"),
-            new ThreadPoolExecutor.AbortPolicy());
-    probeExecutor =
-        new ThreadPoolExecutor(
-            PROBE_THREADS,
-            PROBE_THREADS,
-            60,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(PROBE_QUEUE_CAPACITY),
-            new DefaultThreadFactory("sluice-http-probe"),
-            new ThreadPoolExecutor.AbortPolicy());
-    metricsExecutor =
-        new ThreadPoolExecutor(
-            METRICS_THREADS,
-            METRICS_THREADS,
-            60,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(METRICS_QUEUE_CAPACITY),
-            new DefaultThreadFactory("sluice-http-metrics"),
-            new ThreadPoolExecutor.AbortPolicy());
+    handlerExecutor = lane(config.handlerThreads(), config.handlerQueueCapacity(), "sluice-http-handler");
+    probeExecutor = lane(PROBE_THREADS, PROBE_QUEUE_CAPACITY, "sluice-http-probe");
+    metricsExecutor = lane(METRICS_THREADS, METRICS_QUEUE_CAPACITY, "sluice-http-metrics");
     acceptorGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("sluice-http-accept"));
     ioGroup = new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("sluice-http-io"));
     ServerBootstrap bootstrap =
@@ -181,6 +156,21 @@ public final class HttpServer implements AutoCloseable {
     if (wasStarted) {
       shutDown();
     }
+  }
+
+  /**
+   * A lane's fixed pool of threads and bounded queue. AbortPolicy: a full queue must fail fast
+   * (503), not run the route on the event loop.
+   */
+  private static ThreadPoolExecutor lane(int threads, int queueCapacity, String threadName) {
+    return new ThreadPoolExecutor(
+        threads,
+        threads,
+        60,
+        TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(queueCapacity),
+        new DefaultThreadFactory(threadName),
+        new ThreadPoolExecutor.AbortPolicy());
   }
 
   private void shutDown() {

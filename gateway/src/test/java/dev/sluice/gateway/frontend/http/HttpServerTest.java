@@ -272,11 +272,7 @@ class HttpServerTest {
     endpoints.add(HttpEndpoint.probe(HttpMethod.GET, "/probe", exchange -> exchange.respondText(HttpResponseStatus.OK, "alive")));
     endpoints.add(HttpEndpoint.metrics(HttpMethod.GET, "/scrape", exchange -> {
       scrapesStarted.countDown();
-      try {
-        releaseScrapes.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      await(releaseScrapes);
       exchange.respondText(HttpResponseStatus.OK, "scraped");
     }));
     server = new HttpServer(config, endpoints);
@@ -285,12 +281,16 @@ class HttpServerTest {
 
   private void slow(HttpExchange exchange) {
     slowStarted.countDown();
+    await(releaseSlow);
+    exchange.respondText(HttpResponseStatus.OK, "slow");
+  }
+
+  private static void await(CountDownLatch latch) {
     try {
-      releaseSlow.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      latch.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    exchange.respondText(HttpResponseStatus.OK, "slow");
   }
 
   private HttpRequest.Builder request(String pathAndQuery) {
