@@ -10,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -150,6 +151,24 @@ class DuckDbConnectionSettingsTest {
         ResultSet resultSet = statement.executeQuery(sql)) {
       assertThat(resultSet.next()).isTrue();
       return resultSet.getString(1);
+    }
+  }
+
+  @Test
+  void aTuningSettingDuckDbRefusesIsSkippedButARequiredOneFailsTheConnection() throws Exception {
+    try (org.duckdb.DuckDBConnection base =
+            (org.duckdb.DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file)) {
+      DuplicatingDataSource tolerant = new DuplicatingDataSource(
+          base, List.of("SET TimeZone = 'UTC'"), List.of("SET disabled_optimizers = 'no_such_optimizer'"));
+      try (Connection connection = tolerant.getConnection()) {
+        assertThat(single(connection, "SELECT current_setting('TimeZone')")).isEqualTo("UTC");
+        assertThat(single(connection, "SELECT count(*) FROM t")).isEqualTo("10");
+      }
+      DuplicatingDataSource strict = new DuplicatingDataSource(
+          base, List.of("SET no_such_setting = 1"), List.of());
+      assertThatThrownBy(strict::getConnection)
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("DuckDB session set-up failed on SET no_such_setting = 1");
     }
   }
 }
