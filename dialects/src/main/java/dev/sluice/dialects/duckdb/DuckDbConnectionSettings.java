@@ -81,7 +81,9 @@ public record DuckDbConnectionSettings(Path path, boolean readOnly, int poolSize
       return new Warehouse(
           name,
           DuckDbDialect.INSTANCE,
-          pool,
+          Boolean.parseBoolean(System.getProperty(StatementReusingDataSource.ENABLED_PROPERTY, "true"))
+              ? new StatementReusingDataSource(pool)
+              : pool,
           () -> {
             // The pool's connections are duplicates of the base one, so they go first.
             try (base) {

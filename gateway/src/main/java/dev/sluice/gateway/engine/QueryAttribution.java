@@ -8,7 +8,9 @@ import java.util.regex.Pattern;
 /**
  * Who runs which gateway query, written as a comment at the start of every statement pushed down
  * to a warehouse ({@code /* sluice query_id=... user=... *}{@code /}) so that a warehouse admin
- * reading their query history can find the query in the gateway's audit log.
+ * reading their query history can find the query in the gateway's audit log. DuckDB's pooled data
+ * source leaves the comment out (it runs in the gateway's process and keeps no query history), so
+ * that its sessions can reuse what they prepared.
  */
 public record QueryAttribution(String queryId, String user) {
   static final int MAX_USER_LENGTH = 64;
