@@ -132,25 +132,11 @@ class StatementReusingDataSourceTest {
     try (Connection connection = warehouse.dataSource().getConnection();
         PreparedStatement statement = connection.prepareStatement(slow)) {
       statement.setLong(1, 10_000_000);
-      CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
-        try (ResultSet results = statement.executeQuery()) {
-          results.next();
-        } catch (SQLException e) {
-          throw new IllegalStateException(e);
-        }
-      });
-      Thread.sleep(300);
+      CompletableFuture<Void> running = startRunning(statement);
       statement.cancel();
       assertThatThrownBy(() -> running.get(10, TimeUnit.SECONDS)).hasMessageContaining("nterrupt");
     }
-    try (Connection connection = warehouse.dataSource().getConnection();
-        PreparedStatement statement = connection.prepareStatement(slow)) {
-      statement.setLong(1, 10);
-      try (ResultSet results = statement.executeQuery()) {
-        assertThat(results.next()).isTrue();
-        assertThat(results.getLong(1)).isZero();
-      }
-    }
+    assertTheSessionRunsAShortOne(slow);
   }
 
   @Test
@@ -159,27 +145,13 @@ class StatementReusingDataSourceTest {
     Connection connection = warehouse.dataSource().getConnection();
     PreparedStatement statement = connection.prepareStatement(slow);
     statement.setLong(1, 10_000_000);
-    CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
-      try (ResultSet results = statement.executeQuery()) {
-        results.next();
-      } catch (SQLException e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    Thread.sleep(300);
+    CompletableFuture<Void> running = startRunning(statement);
     statement.cancel();
     // Closing the connection closes the lease, which waits for the canceled execution to return.
     connection.close();
     assertThat(statement.isClosed()).isTrue();
     assertThatThrownBy(() -> running.get(10, TimeUnit.SECONDS)).hasMessageContaining("nterrupt");
-    try (Connection next = warehouse.dataSource().getConnection();
-        PreparedStatement again = next.prepareStatement(slow)) {
-      again.setLong(1, 10);
-      try (ResultSet results = again.executeQuery()) {
-        assertThat(results.next()).isTrue();
-        assertThat(results.getLong(1)).isZero();
-      }
-    }
+    assertTheSessionRunsAShortOne(slow);
   }
 
   @Test
@@ -252,6 +224,31 @@ class StatementReusingDataSourceTest {
     assertThat(StatementReusingDataSource.withoutLeadingComment("SELECT 1 /* c */")).isEqualTo("SELECT 1 /* c */");
     assertThat(StatementReusingDataSource.withoutLeadingComment("/* unterminated SELECT 1"))
         .isEqualTo("/* unterminated SELECT 1");
+  }
+
+  /** Runs {@code statement} on another thread and gives it 300 ms to get going. */
+  private static CompletableFuture<Void> startRunning(PreparedStatement statement) throws InterruptedException {
+    CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
+      try (ResultSet results = statement.executeQuery()) {
+        results.next();
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Thread.sleep(300);
+    return running;
+  }
+
+  /** The (single) session runs {@code slow} over a short range after a canceled run. */
+  private void assertTheSessionRunsAShortOne(String slow) throws SQLException {
+    try (Connection connection = warehouse.dataSource().getConnection();
+        PreparedStatement statement = connection.prepareStatement(slow)) {
+      statement.setLong(1, 10);
+      try (ResultSet results = statement.executeQuery()) {
+        assertThat(results.next()).isTrue();
+        assertThat(results.getLong(1)).isZero();
+      }
+    }
   }
 
   private static long run(PreparedStatement statement, long i) throws SQLException {
