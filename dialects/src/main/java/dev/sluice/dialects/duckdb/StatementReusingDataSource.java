@@ -1,8 +1,5 @@
 package dev.sluice.dialects.duckdb;
 
-import static java.util.Objects.requireNonNull;
-
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -21,7 +18,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
+import dev.sluice.dialects.DelegatingDataSource;
 import javax.sql.DataSource;
 import org.duckdb.DuckDBConnection;
 
@@ -49,7 +46,7 @@ import org.duckdb.DuckDBConnection;
  * harness's corpus loop, and in none of three runs under 1.4.4. {@code -D}{@value #ENABLED_PROPERTY}
  * {@code =false} turns reuse off.
  */
-final class StatementReusingDataSource implements DataSource {
+final class StatementReusingDataSource extends DelegatingDataSource {
   static final int STATEMENTS_PER_SESSION = 64;
   /** The system property that turns statement reuse off when set to {@code false}. */
   public static final String ENABLED_PROPERTY = "sluice.duckdb.reuse_statements";
@@ -61,17 +58,16 @@ final class StatementReusingDataSource implements DataSource {
       "isWrapperFor", "unwrap", "getMoreResults", "getUpdateCount", "getQueryTimeout", "getMaxRows",
       "getResultSetType", "getResultSetConcurrency", "getFetchDirection", "toString", "hashCode", "equals");
 
-  private final DataSource pool;
   /** The statements each pooled session keeps, by SQL, least recently used first. */
   private final Map<DuckDBConnection, LinkedHashMap<String, PreparedStatement>> sessions = new IdentityHashMap<>();
 
   StatementReusingDataSource(DataSource pool) {
-    this.pool = requireNonNull(pool, "pool is null");
+    super(pool);
   }
 
   @Override
   public Connection getConnection() throws SQLException {
-    Connection pooled = pool.getConnection();
+    Connection pooled = target.getConnection();
     return (Connection) Proxy.newProxyInstance(
         getClass().getClassLoader(), new Class<?>[] {Connection.class}, new PooledConnection(pooled));
   }
@@ -311,47 +307,5 @@ final class StatementReusingDataSource implements DataSource {
         inUse.unlock();
       }
     }
-  }
-
-  // ---- DataSource, delegated to the pool --------------------------------------------------------
-
-  @Override
-  public Connection getConnection(String username, String password) throws SQLException {
-    return pool.getConnection(username, password);
-  }
-
-  @Override
-  public PrintWriter getLogWriter() throws SQLException {
-    return pool.getLogWriter();
-  }
-
-  @Override
-  public void setLogWriter(PrintWriter out) throws SQLException {
-    pool.setLogWriter(out);
-  }
-
-  @Override
-  public void setLoginTimeout(int seconds) throws SQLException {
-    pool.setLoginTimeout(seconds);
-  }
-
-  @Override
-  public int getLoginTimeout() throws SQLException {
-    return pool.getLoginTimeout();
-  }
-
-  @Override
-  public Logger getParentLogger() {
-    return Logger.getGlobal();
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> type) throws SQLException {
-    return type.isInstance(this) ? type.cast(this) : pool.unwrap(type);
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> type) throws SQLException {
-    return type.isInstance(this) || pool.isWrapperFor(type);
   }
 }

@@ -2,15 +2,13 @@ package dev.sluice.gateway.admission;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.sluice.dialects.DelegatingDataSource;
 import dev.sluice.gateway.config.ConnectionPolicy;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -19,13 +17,12 @@ import javax.sql.DataSource;
  * warehouse call that is always safe to repeat; statements are never retried, since a query that
  * failed half-way may have been a long one.
  */
-public final class RetryingDataSource implements DataSource {
-  private final DataSource target;
+public final class RetryingDataSource extends DelegatingDataSource {
   private final Retry retry;
 
   public RetryingDataSource(String warehouse, DataSource target, ConnectionPolicy policy) {
+    super(target);
     requireNonNull(warehouse, "warehouse is null");
-    this.target = requireNonNull(target, "target is null");
     requireNonNull(policy, "policy is null");
     this.retry = Retry.of(
         "connect-" + warehouse,
@@ -47,43 +44,4 @@ public final class RetryingDataSource implements DataSource {
     }
   }
 
-  @Override
-  public Connection getConnection(String username, String password) throws SQLException {
-    return target.getConnection(username, password);
-  }
-
-  @Override
-  public PrintWriter getLogWriter() throws SQLException {
-    return target.getLogWriter();
-  }
-
-  @Override
-  public void setLogWriter(PrintWriter out) throws SQLException {
-    target.setLogWriter(out);
-  }
-
-  @Override
-  public void setLoginTimeout(int seconds) throws SQLException {
-    target.setLoginTimeout(seconds);
-  }
-
-  @Override
-  public int getLoginTimeout() throws SQLException {
-    return target.getLoginTimeout();
-  }
-
-  @Override
-  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-    return target.getParentLogger();
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> type) throws SQLException {
-    return type.isInstance(this) ? type.cast(this) : target.unwrap(type);
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> type) throws SQLException {
-    return type.isInstance(this) || target.isWrapperFor(type);
-  }
 }

@@ -6,6 +6,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** Binds {@code listeners}: where each protocol frontend listens, and with which TLS files. */
 final class ListenersBinder {
@@ -38,10 +39,10 @@ final class ListenersBinder {
   private static HttpListenerConfig http(ObjectNode node, ConfigReader reader) {
     String host = reader.optionalString(node, HTTP, "host").orElse(HttpListenerConfig.DEFAULT_HOST);
     int port = reader.integer(node, HTTP, "port", HttpListenerConfig.DEFAULT_PORT, 0, 65_535);
-    java.util.OptionalInt handlerThreads = ConfigReader.field(node, "handler_threads").isPresent()
-        ? java.util.OptionalInt.of(reader.integer(
+    OptionalInt handlerThreads = ConfigReader.field(node, "handler_threads").isPresent()
+        ? OptionalInt.of(reader.integer(
             node, HTTP, "handler_threads", 1, 1, HttpListenerConfig.MAX_HANDLER_THREADS))
-        : java.util.OptionalInt.empty();
+        : OptionalInt.empty();
     return new HttpListenerConfig(
         host, port, tls(node, HTTP, reader), CorsBinder.bind(node, reader), handlerThreads);
   }

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -31,20 +32,19 @@ final class HttpRequestDispatcher extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(HttpRequestDispatcher.class);
 
   private final HttpRouter router;
-  private final Executor handlerExecutor;
-  private final Executor probeExecutor;
-  private final Executor metricsExecutor;
+  /** The threads each {@link HttpEndpoint.Lane} runs on. */
+  private final Map<HttpEndpoint.Lane, Executor> lanes;
   private final ArrayDeque<HttpExchange> waiting = new ArrayDeque<>();
   private boolean busy;
   // The exchange being answered, told when a streamed answer may write again.
   private HttpExchange current;
 
-  HttpRequestDispatcher(
-      HttpRouter router, Executor handlerExecutor, Executor probeExecutor, Executor metricsExecutor) {
+  HttpRequestDispatcher(HttpRouter router, Map<HttpEndpoint.Lane, Executor> lanes) {
     this.router = requireNonNull(router, "router is null");
-    this.handlerExecutor = requireNonNull(handlerExecutor, "handlerExecutor is null");
-    this.probeExecutor = requireNonNull(probeExecutor, "probeExecutor is null");
-    this.metricsExecutor = requireNonNull(metricsExecutor, "metricsExecutor is null");
+    this.lanes = Map.copyOf(requireNonNull(lanes, "lanes is null"));
+    for (HttpEndpoint.Lane lane : HttpEndpoint.Lane.values()) {
+      requireNonNull(this.lanes.get(lane), () -> "no executor for lane " + lane);
+    }
   }
 
   @Override
@@ -132,11 +132,7 @@ final class HttpRequestDispatcher extends ChannelInboundHandlerAdapter {
       return;
     }
     HttpRoute route = endpoint.get().route();
-    Executor executor = switch (endpoint.get().lane()) {
-      case REQUEST -> handlerExecutor;
-      case PROBE -> probeExecutor;
-      case METRICS -> metricsExecutor;
-    };
+    Executor executor = lanes.get(endpoint.get().lane());
     try {
       executor.execute(() -> run(route, exchange));
     } catch (RejectedExecutionException e) {

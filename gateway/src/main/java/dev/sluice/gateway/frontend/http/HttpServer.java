@@ -19,9 +19,12 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -57,9 +60,8 @@ public final class HttpServer implements AutoCloseable {
   private State state = State.NEW;
   private EventLoopGroup acceptorGroup;
   private EventLoopGroup ioGroup;
-  private ThreadPoolExecutor handlerExecutor;
-  private ThreadPoolExecutor probeExecutor;
-  private ThreadPoolExecutor metricsExecutor;
+  /** The threads of each lane; handler threads first, so that they finish first. */
+  private final Map<HttpEndpoint.Lane, ThreadPoolExecutor> lanes = new EnumMap<>(HttpEndpoint.Lane.class);
   private Channel serverChannel;
 
   public HttpServer(HttpServerConfig config, List<HttpEndpoint> endpoints) {
@@ -88,9 +90,11 @@ public final class HttpServer implements AutoCloseable {
     if (state == State.CLOSED) {
       throw new IllegalStateException("HTTP server was closed");
     }
-    handlerExecutor = lane(config.handlerThreads(), config.handlerQueueCapacity(), "sluice-http-handler");
-    probeExecutor = lane(PROBE_THREADS, PROBE_QUEUE_CAPACITY, "sluice-http-probe");
-    metricsExecutor = lane(METRICS_THREADS, METRICS_QUEUE_CAPACITY, "sluice-http-metrics");
+    lanes.put(HttpEndpoint.Lane.REQUEST,
+        lane(config.handlerThreads(), config.handlerQueueCapacity(), "sluice-http-handler"));
+    lanes.put(HttpEndpoint.Lane.PROBE, lane(PROBE_THREADS, PROBE_QUEUE_CAPACITY, "sluice-http-probe"));
+    lanes.put(HttpEndpoint.Lane.METRICS, lane(METRICS_THREADS, METRICS_QUEUE_CAPACITY, "sluice-http-metrics"));
+    Map<HttpEndpoint.Lane, Executor> executors = Map.copyOf(lanes);
     acceptorGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("sluice-http-accept"));
     ioGroup = new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("sluice-http-io"));
     ServerBootstrap bootstrap =
@@ -113,7 +117,7 @@ public final class HttpServer implements AutoCloseable {
                         .addLast(new HttpServerKeepAliveHandler())
                         // Aggregates requests only; answers, streamed ones too, pass unbuffered.
                         .addLast(new HttpObjectAggregator(config.maxRequestBytes()))
-                        .addLast(new HttpRequestDispatcher(router, handlerExecutor, probeExecutor, metricsExecutor));
+                        .addLast(new HttpRequestDispatcher(router, executors));
                   }
                 });
     try {
@@ -178,9 +182,7 @@ public final class HttpServer implements AutoCloseable {
       serverChannel.close().syncUninterruptibly();
     }
     // Routes finish before the event loops go, so that their answers can still be written.
-    finish(handlerExecutor);
-    finish(probeExecutor);
-    finish(metricsExecutor);
+    lanes.values().forEach(this::finish);
     acceptorGroup.shutdownGracefully(0, SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     ioGroup.shutdownGracefully(0, SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     acceptorGroup.terminationFuture().awaitUninterruptibly();
