@@ -16,25 +16,28 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The write-ahead, hash-chained audit log: JSON lines in numbered files of one directory. Callers
- * hand it records from any thread; one writer thread takes every record waiting and writes them
- * with one write. It syncs (fsync) when a caller waits for a write-ahead record that is not
- * durable yet ({@link #awaitDurable}), taking everything written so far with it (group commit),
- * and otherwise at least every {@link #SYNC_DELAY_MILLIS} ms. A query's started record is handed
- * over before the query waits for admission and awaited only before it reaches a warehouse, so a
- * query that queued finds its record already synced by the one ahead of it, and the log syncs about
- * once per wave of queries rather than once per query. When the files cannot be written, the log
- * stops being {@link #writable()} and fails every append (callers refuse their queries) until a
- * retry, at most once a second, succeeds.
+ * hand it records from any thread into one queue; every record leaves the queue under one lock, in
+ * order, and is written with the others taken with it in one write. A caller that waits for a
+ * write-ahead record that is not durable yet ({@link #awaitDurable}) takes the lock itself, writes
+ * everything queued and syncs (fsync), taking every record written so far with it (group commit):
+ * callers that arrive meanwhile find their records covered when they get the lock. A writer thread
+ * writes the records nobody waits for as they come, and syncs at least every
+ * {@link #SYNC_DELAY_MILLIS} ms. A query's started record is queued before the query waits for
+ * admission and awaited only before it reaches a warehouse, so a query that queued finds its record
+ * already synced by the one ahead of it, and the log syncs about once per wave of queries rather
+ * than once per query. When the files cannot be written, the log stops being {@link #writable()}
+ * and fails every append (callers refuse their queries) until a retry, at most once a second,
+ * succeeds.
  */
 public final class AuditLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
@@ -53,16 +56,23 @@ public final class AuditLog implements AutoCloseable {
   private volatile boolean closed;
   private volatile String failure;
   private Thread writer;
+  // Whether the writer is parked, or about to park, waiting for records (then appends wake it).
+  private volatile boolean writerIdle;
+  // Taking records out of the queue, the files, and everything below up to lastSync: under it.
+  private final ReentrantLock lock = new ReentrantLock();
+  // The pass of whoever holds the lock: completed once it is released.
+  private volatile CompletableFuture<Void> currentPass = CompletableFuture.completedFuture(null);
+  // Set once close() has failed what was left: nothing is written after it.
+  private boolean shut;
   private long lastRetry;
-  // Callers that asked for a sync the last one covered: how much company the next one waits for.
+  // Callers that asked for the last sync: how much company the next one waits for.
   private int lastDemands;
-  // While the writer gathers company for a sync: how many waiting callers end the wait.
+  // While the caller syncing gathers company: how many waiting callers end the wait, and who waits.
   private volatile int gatherUntil = Integer.MAX_VALUE;
-  // Callers waiting for a record that is not durable yet, since the writer last took them in.
+  private volatile Thread gatherer;
+  // Callers that waited for a record not durable yet, since the last sync took them in.
   private final AtomicInteger demands = new AtomicInteger();
-  // Whether a sync request is on its way to the writer (one in the queue is enough).
-  private final AtomicBoolean syncRequested = new AtomicBoolean();
-  // Write-ahead records written but not yet synced (writer only).
+  // Write-ahead records written but not yet synced.
   private final List<Written> unsynced = new ArrayList<>();
   private final AtomicLong recordsWritten = new AtomicLong();
   private final AtomicLong batchesWritten = new AtomicLong();
@@ -159,6 +169,10 @@ public final class AuditLog implements AutoCloseable {
       done.completeExceptionally(new IOException(failure));
     } else if (!queue.offer(new Pending(event, done, durable))) {
       done.completeExceptionally(new IOException("more than " + MAX_PENDING + " records are waiting to be written"));
+    } else if (!durable && writerIdle) {
+      // A write-ahead record is written by the caller that waits for it (or by whoever syncs
+      // first); only records nobody waits for need the writer now.
+      LockSupport.unpark(writer);
     }
     return done;
   }
@@ -191,15 +205,13 @@ public final class AuditLog implements AutoCloseable {
    * @throws GatewayException with {@link ErrorCode#AUDIT_UNAVAILABLE} when it is not durable in time
    */
   public long awaitDurable(CompletableFuture<Long> done) {
-    if (!done.isDone()) {
-      requestSync();
-    }
     try {
-      return done.get(config.writeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      if (!done.isDone()) {
+        syncFor(done, System.nanoTime() + config.writeTimeout().toNanos());
+      }
+      return done.get();
     } catch (ExecutionException e) {
       throw unavailable(e.getCause());
-    } catch (TimeoutException e) {
-      throw unavailable(new IOException("not written within " + config.writeTimeout().toMillis() + " ms"));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw unavailable(e);
@@ -207,21 +219,77 @@ public final class AuditLog implements AutoCloseable {
   }
 
   /**
-   * Tells the writer that a caller waits for a record not yet durable. The request must reach a
-   * writer pass that resets {@link #syncRequested} after this caller's record was queued: the
-   * writer resets the flag before it takes the rest of the queue, so a caller that finds a request
-   * already on its way is covered by it.
+   * Makes {@code done}'s record durable: the first caller to find the lock free writes what is
+   * queued, its record among it unless an earlier pass wrote it, and syncs; callers that find it
+   * taken wait until either their record is durable or the lock is free again (every record leaves
+   * the queue under the lock, so a pass that began after a record was queued covers it). Waiting
+   * ends at {@code deadline}, the disk being stuck under whoever holds the lock.
    */
-  private void requestSync() {
+  private void syncFor(CompletableFuture<Long> done, long deadline) throws InterruptedException {
     int waiting = demands.incrementAndGet();
-    if (syncRequested.compareAndSet(false, true)) {
-      if (!queue.offer(SYNC)) {
-        // A full queue keeps the writer busy; its next pass syncs within the sync delay.
-        syncRequested.set(false);
-      }
-    } else if (waiting >= gatherUntil) {
-      LockSupport.unpark(writer);
+    if (waiting >= gatherUntil) {
+      LockSupport.unpark(gatherer);
     }
+    while (!done.isDone()) {
+      if (lock.tryLock()) {
+        CompletableFuture<Void> pass = beginPass();
+        try {
+          if (!done.isDone()) {
+            syncQueued(done);
+          }
+        } finally {
+          endPass(pass);
+        }
+        return;
+      }
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0) {
+        done.completeExceptionally(
+            new IOException("not written within " + config.writeTimeout().toMillis() + " ms"));
+        return;
+      }
+      CompletableFuture<Void> pass = currentPass;
+      if (pass.isDone()) {
+        // Between one holder's unlock and its pass's end, or a new holder's start: try again.
+        Thread.yield();
+        continue;
+      }
+      try {
+        CompletableFuture.anyOf(done, pass).get(remaining, TimeUnit.NANOSECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        // A failed record is done; a timeout is noticed at the top of the loop.
+      }
+    }
+  }
+
+  /** Holding the lock: writes everything queued and syncs, for the waiting caller of {@code done}. */
+  private void syncQueued(CompletableFuture<Long> done) {
+    if (shut) {
+      done.completeExceptionally(new IOException("the audit log is closed"));
+      return;
+    }
+    // Waiting for company only pays when several callers asked for the last sync; a lone query
+    // never waits for it.
+    if (!config.groupCommitWindow().isZero() && lastDemands > 1) {
+      gather(lastDemands);
+    }
+    List<Pending> batch = new ArrayList<>();
+    queue.drainTo(batch);
+    lastDemands = Math.max(1, demands.getAndSet(0));
+    write(batch, true);
+  }
+
+  /** Called right after taking the lock: callers waiting for it wait for the returned pass. */
+  private CompletableFuture<Void> beginPass() {
+    CompletableFuture<Void> pass = new CompletableFuture<>();
+    currentPass = pass;
+    return pass;
+  }
+
+  /** Releases the lock and wakes the callers waiting for it. */
+  private void endPass(CompletableFuture<Void> pass) {
+    lock.unlock();
+    pass.complete(null);
   }
 
   private static GatewayException unavailable(Throwable cause) {
@@ -231,60 +299,46 @@ public final class AuditLog implements AutoCloseable {
   private void run() {
     List<Pending> batch = new ArrayList<>();
     while (true) {
-      Pending first;
-      try {
-        first = queue.poll(SYNC_DELAY_MILLIS, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        first = null;
-      }
-      if (first == null) {
-        if (closed) {
-          break;
+      if (queue.isEmpty()) {
+        writerIdle = true;
+        if (queue.isEmpty() && !closed) {
+          LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(SYNC_DELAY_MILLIS));
         }
-        if (!writable) {
+        writerIdle = false;
+      }
+      lock.lock();
+      CompletableFuture<Void> pass = beginPass();
+      try {
+        queue.drainTo(batch, MAX_BATCH);
+        if (!batch.isEmpty()) {
+          write(batch, false);
+          batch.clear();
+        } else if (closed) {
+          if (writable) {
+            syncQuietly();
+          }
+          shut = true;
+          files.close();
+          break;
+        } else if (!writable) {
           retry();
-        } else {
+        } else if (System.nanoTime() - lastSync >= TimeUnit.MILLISECONDS.toNanos(SYNC_DELAY_MILLIS)) {
           syncQuietly();
         }
-        continue;
+      } finally {
+        endPass(pass);
       }
-      batch.add(first);
-      queue.drainTo(batch, MAX_BATCH - 1);
-      boolean demanded = batch.removeIf(pending -> pending == SYNC);
-      if (demanded) {
-        // Waiting for company only pays when several callers asked for the last sync; a lone
-        // query never waits for it.
-        if (!config.groupCommitWindow().isZero() && lastDemands > 1) {
-          gather(lastDemands);
-        }
-        // Reset, then take the rest of the queue: every caller that found a request on its way
-        // queued its record before this reset, so the record is taken here. A request taken here
-        // was made after the reset, and callers may rely on it: reset and take again.
-        boolean more;
-        do {
-          syncRequested.set(false);
-          int taken = batch.size();
-          queue.drainTo(batch);
-          more = batch.subList(taken, batch.size()).removeIf(pending -> pending == SYNC);
-        } while (more);
-        lastDemands = Math.max(1, demands.getAndSet(0));
-      }
-      write(batch, demanded);
-      batch.clear();
     }
-    if (writable) {
-      syncQuietly();
-    }
-    files.close();
   }
 
   /**
    * Waits at most the group commit window for company: until as many callers wait for a sync as
    * asked for the last one (they wake this thread then), so that a steady load shares syncs
-   * without every query waiting the whole window.
+   * without every query waiting the whole window. Called holding the lock.
    */
   private void gather(int expected) {
     long deadline = System.nanoTime() + config.groupCommitWindow().toNanos();
+    gatherer = Thread.currentThread();
     gatherUntil = expected;
     try {
       long remaining;
@@ -436,18 +490,32 @@ public final class AuditLog implements AutoCloseable {
     }
     closed = true;
     Thread thread = writer;
-    if (thread != null) {
-      try {
-        thread.join(config.writeTimeout().toMillis() + 5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (thread == null) {
+      return;
     }
-    Pending left;
-    while ((left = queue.poll()) != null) {
-      if (left != SYNC) {
+    LockSupport.unpark(thread);
+    try {
+      thread.join(config.writeTimeout().toMillis() + 5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      // Whoever holds the lock longer is stuck on the disk; what is left then fails with it.
+      if (!lock.tryLock(config.writeTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    try {
+      shut = true;
+      Pending left;
+      while ((left = queue.poll()) != null) {
         left.done.completeExceptionally(new IOException("the audit log is closed"));
       }
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -455,7 +523,4 @@ public final class AuditLog implements AutoCloseable {
 
   /** A write-ahead record written and waiting for a sync, with its sequence number. */
   private record Written(CompletableFuture<Long> done, long seq) {}
-
-  /** In the queue: a caller waits for a record that is not durable yet. */
-  private static final Pending SYNC = new Pending(null, null, false);
 }
