@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -53,7 +54,7 @@ public final class QueryEngine implements AutoCloseable {
   private final Admission admission;
   private final GatewayMetrics metrics;
   private final QueryAudit audit;
-  private ScheduledExecutorService timeouts;
+  private ScheduledThreadPoolExecutor timeouts;
   private ExecutorService releasers;
 
   public QueryEngine(VirtualCatalog catalog, Governance governance, EngineConfig config) {
@@ -111,13 +112,18 @@ public final class QueryEngine implements AutoCloseable {
 
   public synchronized void start() {
     if (timeouts == null) {
-      timeouts =
-          Executors.newSingleThreadScheduledExecutor(
+      ScheduledThreadPoolExecutor scheduler =
+          new ScheduledThreadPoolExecutor(
+              1,
               runnable -> {
                 Thread thread = new Thread(runnable, "sluice-query-timeouts");
                 thread.setDaemon(true);
                 return thread;
               });
+      // Nearly every timer is canceled long before it is due (two per query, due after the query
+      // timeout): kept until then, they would pile up by the hundred thousand under load.
+      scheduler.setRemoveOnCancelPolicy(true);
+      timeouts = scheduler;
     }
     if (releasers == null) {
       // Unbounded but idle most of the time: one short task per stopped query.
@@ -141,6 +147,12 @@ public final class QueryEngine implements AutoCloseable {
 
   public Admission admission() {
     return admission;
+  }
+
+  /** Timers waiting in the timeout scheduler (for tests: canceled ones must not stay). */
+  int scheduledTimers() {
+    ScheduledThreadPoolExecutor scheduler = timeouts;
+    return scheduler == null ? 0 : scheduler.getQueue().size();
   }
 
   public GatewayMetrics metrics() {
