@@ -188,10 +188,10 @@ public final class AuditLog implements AutoCloseable {
   }
 
   /**
-   * Queues the write-ahead record {@code event} without waiting: it is written at once and synced
-   * by the time {@link #awaitDurable} returns for it (which asks for a sync if none has covered it
-   * yet), or within {@link #SYNC_DELAY_MILLIS} ms; the future completes once it is durable, and is
-   * already failed when the log is not writable.
+   * Queues the write-ahead record {@code event} without waiting: it is written and synced by the
+   * time {@link #awaitDurable} returns for it (by that caller, unless a sync for someone else
+   * covered it first), or else by the writer within about twice {@link #SYNC_DELAY_MILLIS} ms;
+   * the future completes once it is durable, and is already failed when the log is not writable.
    */
   public CompletableFuture<Long> appendWriteAhead(AuditEvent event) {
     return append(event, true);
