@@ -154,10 +154,10 @@ public final class QueryRoute implements AutoCloseable {
       if (out.isOpen()) {
         log.warn("Query {} failed after its answer started; cutting the response off: {}", queryId, e.getMessage());
       } else {
-        log.info("Query {} stopped: the client went away ({})", queryId, e.getMessage());
+        log.info("Query {} stopped: the client went away ({})", queryId, reason(e));
       }
     } catch (IOException e) {
-      log.info("Query {} stopped: the client went away ({})", queryId, e.getMessage());
+      log.info("Query {} stopped: the client went away ({})", queryId, reason(e));
       cursor.cancel();
     } finally {
       stopWatching.run();
@@ -218,5 +218,10 @@ public final class QueryRoute implements AutoCloseable {
   @Override
   public void close() {
     allocator.close();
+  }
+
+  /** An exception's message, or its class for those without one (a closed channel's). */
+  private static String reason(Exception e) {
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 }
