@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -187,6 +188,18 @@ class AuditLogTest {
       assertThat(log.syncs()).isEqualTo(synced);
     }
     assertThat(records(directory)).hasSize(22);
+  }
+
+  @Test
+  void aWriteAheadRecordNobodyWaitsForBecomesDurableWithinTheSyncDelay() throws Exception {
+    try (AuditLog log = AuditLog.open(config(directory))) {
+      // A query refused before it waited, say: its caller does not write the record, the writer
+      // does, without being woken for it.
+      CompletableFuture<Long> record = log.appendWriteAhead(started("q-never-waited", "max"));
+      assertThat(record.get(4 * AuditLog.SYNC_DELAY_MILLIS, TimeUnit.MILLISECONDS)).isPositive();
+      assertThat(log.syncs()).isPositive();
+    }
+    assertThat(records(directory)).hasSize(2);
   }
 
   @Test
