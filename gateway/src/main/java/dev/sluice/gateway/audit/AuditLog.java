@@ -508,6 +508,7 @@ public final class AuditLog implements AutoCloseable {
       Thread.currentThread().interrupt();
       return;
     }
+    CompletableFuture<Void> pass = beginPass();
     try {
       shut = true;
       Pending left;
@@ -515,7 +516,7 @@ public final class AuditLog implements AutoCloseable {
         left.done.completeExceptionally(new IOException("the audit log is closed"));
       }
     } finally {
-      lock.unlock();
+      endPass(pass);
     }
   }
 
