@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * order, and is written with the others taken with it in one write. A caller that waits for a
  * write-ahead record that is not durable yet ({@link #awaitDurable}) takes the lock itself, writes
  * everything queued and syncs (fsync), taking every record written so far with it (group commit):
- * callers that arrive meanwhile find their records covered when they get the lock. A writer thread
+ * callers that arrive meanwhile wait for that pass to end, then find their records covered or take
+ * the lock next. A writer thread
  * writes the records nobody waits for as they come, and syncs at least every
  * {@link #SYNC_DELAY_MILLIS} ms. A query's started record is queued before the query waits for
  * admission and awaited only before it reaches a warehouse, so a query that queued finds its record
