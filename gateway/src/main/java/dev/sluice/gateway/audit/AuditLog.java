@@ -31,9 +31,8 @@ import org.slf4j.LoggerFactory;
  * write-ahead record that is not durable yet ({@link #awaitDurable}) takes the lock itself, writes
  * everything queued and syncs (fsync), taking every record written so far with it (group commit):
  * callers that arrive meanwhile wait for that pass to end, then find their records covered or take
- * the lock next. A writer thread
- * writes the records nobody waits for as they come, and syncs at least every
- * {@link #SYNC_DELAY_MILLIS} ms. A query's started record is queued before the query waits for
+ * the lock next. A writer thread writes the records nobody waits for as they come, and syncs at
+ * least every {@link #SYNC_DELAY_MILLIS} ms. A query's started record is queued before the query waits for
  * admission and awaited only before it reaches a warehouse, so a query that queued finds its record
  * already synced by the one ahead of it, and the log syncs about once per wave of queries rather
  * than once per query. When the files cannot be written, the log stops being {@link #writable()}
