@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import dev.sluice.gateway.ErrorCode;
+import dev.sluice.gateway.Failures;
 import dev.sluice.gateway.GatewayException;
 import dev.sluice.gateway.config.TableKind;
 import dev.sluice.policies.PolicyResolver;
@@ -146,7 +147,7 @@ public final class Governance {
       } catch (Exception e) {
         throw new GatewayException(
             ErrorCode.CONFIGURATION_ERROR,
-            "The policies for table " + view.table() + " do not apply: " + rootMessage(e),
+            "The policies for table " + view.table() + " do not apply: " + Failures.rootLine(e),
             e);
       }
       schema.add(
@@ -278,7 +279,7 @@ public final class Governance {
       problems.add(path + ": " + e.getMessage());
     } catch (ExecutionException | RuntimeException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      problems.add(path + ": " + rootMessage(cause));
+      problems.add(path + ": " + Failures.rootLine(cause));
     }
   }
 
@@ -310,16 +311,6 @@ public final class Governance {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is always available", e);
     }
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable cause = e;
-    while (cause.getCause() != null && cause.getCause() != cause) {
-      cause = cause.getCause();
-    }
-    String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
   }
 
   /** The resolver for the current policies and the views built under them. */

@@ -3,6 +3,7 @@ package dev.sluice.gateway.engine;
 import static java.util.Objects.requireNonNull;
 
 import dev.sluice.gateway.ErrorCode;
+import dev.sluice.gateway.Failures;
 import dev.sluice.gateway.GatewayException;
 import dev.sluice.gateway.catalog.GovernedView;
 import dev.sluice.gateway.catalog.SqlSettings;
@@ -134,14 +135,14 @@ public final class QueryPlanner {
       throw validationError(e);
     } catch (AssertionError e) {
       throw new GatewayException(
-          ErrorCode.UNSUPPORTED, "Sluice cannot plan this query: " + firstLine(rootMessage(e)), e);
+          ErrorCode.UNSUPPORTED, "Sluice cannot plan this query: " + Failures.rootLine(e), e);
     } catch (RuntimeException e) {
       CalciteContextException context = findCause(e, CalciteContextException.class);
       if (context != null) {
         throw validationError(context);
       }
       throw new GatewayException(
-          ErrorCode.UNSUPPORTED, "Sluice cannot plan this query: " + firstLine(rootMessage(e)), e);
+          ErrorCode.UNSUPPORTED, "Sluice cannot plan this query: " + Failures.rootLine(e), e);
     }
   }
 
@@ -468,14 +469,6 @@ public final class QueryPlanner {
   private static String firstLine(String message) {
     int newline = message.indexOf('\n');
     return newline < 0 ? message : message.substring(0, newline);
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable cause = e;
-    while (cause.getCause() != null && cause.getCause() != cause) {
-      cause = cause.getCause();
-    }
-    return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
   }
 
   private static <T extends Throwable> T findCause(Throwable e, Class<T> type) {

@@ -1,5 +1,6 @@
 package dev.sluice.gateway.tooling;
 
+import dev.sluice.gateway.Failures;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -30,7 +31,7 @@ public final class ConnectionFailures {
     }
     if (find(failure, SSLException.class) != null
         || allMessages(failure).toLowerCase(Locale.ROOT).contains("does not support ssl")) {
-      return "TLS problem: " + rootMessage(failure)
+      return "TLS problem: " + Failures.rootLine(failure)
           + ". Check the SSL mode, that the server offers TLS, and that its certificate is trusted here.";
     }
     if (find(failure, ConnectException.class) != null || find(failure, NoRouteToHostException.class) != null) {
@@ -51,7 +52,7 @@ public final class ConnectionFailures {
     }
     SQLException sql = find(failure, SQLException.class);
     String state = sql == null || sql.getSQLState() == null ? "" : sql.getSQLState();
-    String message = rootMessage(failure);
+    String message = Failures.rootLine(failure);
     String lower = allMessages(failure).toLowerCase(Locale.ROOT);
     if (state.startsWith("28") || lower.contains("password authentication failed")
         || lower.contains("invalid credentials") || lower.contains("invalid personal access token")
@@ -99,15 +100,5 @@ public final class ConnectionFailures {
       text.append(cause.getMessage()).append('\n');
     }
     return text.toString();
-  }
-
-  private static String rootMessage(Throwable failure) {
-    Throwable root = failure;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
   }
 }

@@ -3,6 +3,7 @@ package dev.sluice.gateway.frontend.http;
 import static java.util.Objects.requireNonNull;
 
 import dev.sluice.gateway.ErrorCode;
+import dev.sluice.gateway.Failures;
 import dev.sluice.gateway.GatewayException;
 import dev.sluice.gateway.auth.RequestAuthenticator;
 import dev.sluice.gateway.engine.ArrowBatches;
@@ -154,10 +155,10 @@ public final class QueryRoute implements AutoCloseable {
       if (out.isOpen()) {
         log.warn("Query {} failed after its answer started; cutting the response off: {}", queryId, e.getMessage());
       } else {
-        log.info("Query {} stopped: the client went away ({})", queryId, reason(e));
+        log.info("Query {} stopped: the client went away ({})", queryId, Failures.message(e));
       }
     } catch (IOException e) {
-      log.info("Query {} stopped: the client went away ({})", queryId, reason(e));
+      log.info("Query {} stopped: the client went away ({})", queryId, Failures.message(e));
       cursor.cancel();
     } finally {
       stopWatching.run();
@@ -218,10 +219,5 @@ public final class QueryRoute implements AutoCloseable {
   @Override
   public void close() {
     allocator.close();
-  }
-
-  /** An exception's message, or its class for those without one (a closed channel's). */
-  private static String reason(Exception e) {
-    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 }
