@@ -1,8 +1,7 @@
 -- channel_mix_2026 as ana, databricks dialect; regenerate with -Dgolden.update=true
 -- execution: whole pushdown
 -- warehouse dw
-SELECT `t6`.`$f3` `channel`, CASE WHEN `t6`.`buyers` < 25 THEN NULL ELSE `t6`.`buyers` END `buyers`, CASE WHEN `t6`.`buyers` < 25 THEN NULL ELSE `t6`.`revenue` END `revenue`, COALESCE(`t6`.`$sluice_folded`, 0) `$sluice_folded_groups`
-FROM (SELECT CASE WHEN `t3`.`$sluice_small` IS NOT FALSE THEN NULL ELSE `t0`.`channel` END `$f3`, COUNT(DISTINCT `t0`.`customer_id`) `buyers`, SUM(`t0`.`amount`) `revenue`, MAX(`t3`.`$sluice_folded`) `$sluice_folded`
+SELECT CASE WHEN `t3`.`$sluice_small` IS NOT FALSE THEN NULL ELSE `t0`.`channel` END `channel`, CASE WHEN COUNT(DISTINCT `t0`.`customer_id`) < 25 THEN NULL ELSE COUNT(DISTINCT `t0`.`customer_id`) END `buyers`, CASE WHEN COUNT(DISTINCT `t0`.`customer_id`) < 25 THEN NULL ELSE SUM(`t0`.`amount`) END `revenue`, COALESCE(MAX(`t3`.`$sluice_folded`), 0) `$sluice_folded_groups`
 FROM (SELECT `channel`, `household_key` `customer_id`, `net_amount` `amount`
 FROM `retail`.`transactions`
 WHERE `txn_ts` >= TIMESTAMP '2026-01-01 00:00:00') `t0`
@@ -11,4 +10,4 @@ FROM `retail`.`transactions`
 WHERE `txn_ts` >= TIMESTAMP '2026-01-01 00:00:00'
 GROUP BY `channel`) `t3` ON `t0`.`channel` = `t3`.`channel`
 GROUP BY CASE WHEN `t3`.`$sluice_small` IS NOT FALSE THEN NULL ELSE `t0`.`channel` END
-ORDER BY 1 NULLS LAST) `t6`;
+ORDER BY 1 NULLS LAST;

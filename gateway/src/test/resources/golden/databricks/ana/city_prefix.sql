@@ -1,8 +1,7 @@
 -- city_prefix as ana, databricks dialect; regenerate with -Dgolden.update=true
 -- execution: whole pushdown
 -- warehouse dw
-SELECT `t6`.`$f2` `city`, CASE WHEN `t6`.`$sluice_customers` < 25 THEN NULL ELSE `t6`.`customers` END `customers`, COALESCE(`t6`.`$sluice_folded`, 0) `$sluice_folded_groups`
-FROM (SELECT CASE WHEN `t3`.`$sluice_small` IS NOT FALSE THEN NULL ELSE `t0`.`city` END `$f2`, COUNT(*) `customers`, COUNT(DISTINCT `t0`.`$sluice_customer_2`) `$sluice_customers`, MAX(`t3`.`$sluice_folded`) `$sluice_folded`
+SELECT CASE WHEN `t3`.`$sluice_small` IS NOT FALSE THEN NULL ELSE `t0`.`city` END `city`, CASE WHEN COUNT(DISTINCT `t0`.`$sluice_customer_2`) < 25 THEN NULL ELSE COUNT(*) END `customers`, COALESCE(MAX(`t3`.`$sluice_folded`), 0) `$sluice_folded_groups`
 FROM (SELECT `city`, `household_key` `$sluice_customer_2`
 FROM `retail`.`households`
 WHERE `city` LIKE 'San%') `t0`
@@ -11,4 +10,4 @@ FROM `retail`.`households`
 WHERE `city` LIKE 'San%'
 GROUP BY `city`) `t3` ON `t0`.`city` = `t3`.`city`
 GROUP BY CASE WHEN `t3`.`$sluice_small` IS NOT FALSE THEN NULL ELSE `t0`.`city` END
-ORDER BY 1 NULLS LAST) `t6`;
+ORDER BY 1 NULLS LAST;

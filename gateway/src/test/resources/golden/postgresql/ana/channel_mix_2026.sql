@@ -1,8 +1,7 @@
 -- channel_mix_2026 as ana, postgresql dialect; regenerate with -Dgolden.update=true
 -- execution: whole pushdown
 -- warehouse dw
-SELECT "t6"."$f3" AS "channel", CASE WHEN "t6"."buyers" < 25 THEN NULL ELSE "t6"."buyers" END AS "buyers", CASE WHEN "t6"."buyers" < 25 THEN NULL ELSE "t6"."revenue" END AS "revenue", COALESCE("t6"."$sluice_folded", 0) AS "$sluice_folded_groups"
-FROM (SELECT CASE WHEN "t3"."$sluice_small" IS NOT FALSE THEN NULL ELSE "t0"."channel" END AS "$f3", COUNT(DISTINCT "t0"."customer_id") AS "buyers", SUM("t0"."amount") AS "revenue", MAX("t3"."$sluice_folded") AS "$sluice_folded"
+SELECT CASE WHEN "t3"."$sluice_small" IS NOT FALSE THEN NULL ELSE "t0"."channel" END AS "channel", CASE WHEN COUNT(DISTINCT "t0"."customer_id") < 25 THEN NULL ELSE COUNT(DISTINCT "t0"."customer_id") END AS "buyers", CASE WHEN COUNT(DISTINCT "t0"."customer_id") < 25 THEN NULL ELSE SUM("t0"."amount") END AS "revenue", COALESCE(MAX("t3"."$sluice_folded"), 0) AS "$sluice_folded_groups"
 FROM (SELECT "channel", "household_key" AS "customer_id", "net_amount" AS "amount"
 FROM "retail"."transactions"
 WHERE "txn_ts" >= TIMESTAMP '2026-01-01 00:00:00') AS "t0"
@@ -11,4 +10,4 @@ FROM "retail"."transactions"
 WHERE "txn_ts" >= TIMESTAMP '2026-01-01 00:00:00'
 GROUP BY "channel") AS "t3" ON "t0"."channel" = "t3"."channel"
 GROUP BY CASE WHEN "t3"."$sluice_small" IS NOT FALSE THEN NULL ELSE "t0"."channel" END
-ORDER BY 1) AS "t6";
+ORDER BY 1;

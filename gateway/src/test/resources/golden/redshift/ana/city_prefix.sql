@@ -1,8 +1,7 @@
 -- city_prefix as ana, redshift dialect; regenerate with -Dgolden.update=true
 -- execution: whole pushdown
 -- warehouse dw
-SELECT "t6"."$f2" AS "city", CASE WHEN "t6"."$sluice_customers" < 25 THEN NULL ELSE "t6"."customers" END AS "customers", COALESCE("t6"."$sluice_folded", 0) AS "$sluice_folded_groups"
-FROM (SELECT CASE WHEN "t3"."$sluice_small" IS NOT FALSE THEN NULL ELSE "t0"."city" END AS "$f2", COUNT(*) AS "customers", COUNT(DISTINCT "t0"."$sluice_customer_2") AS "$sluice_customers", MAX("t3"."$sluice_folded") AS "$sluice_folded"
+SELECT CASE WHEN "t3"."$sluice_small" IS NOT FALSE THEN NULL ELSE "t0"."city" END AS "city", CASE WHEN COUNT(DISTINCT "t0"."$sluice_customer_2") < 25 THEN NULL ELSE COUNT(*) END AS "customers", COALESCE(MAX("t3"."$sluice_folded"), 0) AS "$sluice_folded_groups"
 FROM (SELECT "city", "household_key" AS "$sluice_customer_2"
 FROM "retail"."households"
 WHERE "city" LIKE 'San%') AS "t0"
@@ -11,4 +10,4 @@ FROM "retail"."households"
 WHERE "city" LIKE 'San%'
 GROUP BY "city") AS "t3" ON "t0"."city" = "t3"."city"
 GROUP BY CASE WHEN "t3"."$sluice_small" IS NOT FALSE THEN NULL ELSE "t0"."city" END
-ORDER BY 1) AS "t6";
+ORDER BY 1;

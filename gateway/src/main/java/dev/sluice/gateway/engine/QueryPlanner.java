@@ -63,8 +63,6 @@ import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
 import org.apache.calcite.sql2rel.StandardConvertletTable;
-import org.apache.calcite.tools.Program;
-import org.apache.calcite.tools.Programs;
 import org.apache.calcite.DataContexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -194,22 +192,16 @@ public final class QueryPlanner {
     VolcanoPlanner planner = new VolcanoPlanner(null, Contexts.of(SqlSettings.CONNECTION));
     planner.addRelTraitDef(ConventionTraitDef.INSTANCE);
     planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
-    RelOptUtil.registerDefaultRules(planner, false, false);
-    // This rule turns any Project with OVER, JdbcProject included, into a LogicalWindow that keeps
-    // the JDBC convention, which nothing can implement. Without it, window functions stay inside
-    // projects and are pushed down to warehouses that support them.
-    planner.removeRule(CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW);
-    // Rewriting INTERSECT/EXCEPT into UNION ALL plus counting aggregates leaves the final count in
-    // the gateway; warehouses run INTERSECT and EXCEPT themselves, so keep the set operation whole.
-    planner.removeRule(CoreRules.INTERSECT_TO_DISTINCT);
-    planner.removeRule(CoreRules.MINUS_TO_DISTINCT);
-    // Turning "join with a distinct aggregate" into a semi-join drops the aggregate together with
-    // the projection below it, so the semi-join's right side reads every column of its table
-    // (for inherited customer filters: clear e-mails fetched into the gateway only to be ignored).
-    // Without these rules the right side stays a narrow GROUP BY that the warehouse runs.
-    planner.removeRule(CoreRules.PROJECT_TO_SEMI_JOIN);
-    planner.removeRule(CoreRules.JOIN_ON_UNIQUE_TO_SEMI_JOIN);
-    planner.removeRule(CoreRules.JOIN_TO_SEMI_JOIN);
+    // Deliberately not among the rules (PlannerPhases), though Calcite's defaults have them:
+    // - turning a Project with OVER into a LogicalWindow: it does so to a JdbcProject too, and
+    //   nothing implements a window in the JDBC convention; window functions stay inside
+    //   projections and are pushed down to warehouses that support them;
+    // - rewriting INTERSECT/EXCEPT into UNION ALL plus counting aggregates: that leaves the final
+    //   count in the gateway, while warehouses run INTERSECT and EXCEPT themselves;
+    // - turning "join with a distinct aggregate" into a semi-join: it drops the aggregate with the
+    //   projection below it, so the right side would read every column of its table (for
+    //   inherited customer filters: clear e-mails fetched into the gateway only to be ignored).
+    PlannerPhases.addCostedRules(planner);
     planner.setExecutor(new RexExecutorImpl(DataContexts.EMPTY));
     RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(catalog.typeFactory()));
 
@@ -271,10 +263,10 @@ public final class QueryPlanner {
           .toRule());
     }
 
-    Program program = Programs.standard();
     RelTraitSet desired = logical.getTraitSet().replace(EnumerableConvention.INSTANCE);
     RelNode physical =
-        MaterializedInput.underNestedLoopJoins(program.run(planner, logical, desired, List.of(), List.of()));
+        MaterializedInput.underNestedLoopJoins(
+            PlannerPhases.PROGRAM.run(planner, logical, desired, List.of(), List.of()));
 
     List<QueryPlan.Pushdown> pushdowns = pushdowns(physical);
     String explainText = explainText(physical, pushdowns);
