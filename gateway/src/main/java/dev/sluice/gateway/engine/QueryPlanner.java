@@ -45,7 +45,6 @@ import org.apache.calcite.rel.RelVisitor;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
-import org.apache.calcite.rex.RexExecutorImpl;
 import org.apache.calcite.runtime.Bindable;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.sql.SqlDialect;
@@ -63,7 +62,6 @@ import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
 import org.apache.calcite.sql2rel.StandardConvertletTable;
-import org.apache.calcite.DataContexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,10 +91,29 @@ public final class QueryPlanner {
           "PRAGMA", "USE", "BEGIN", "COMMIT", "ROLLBACK", "START", "VACUUM", "ANALYZE", "EXPORT",
           "IMPORT", "CHECKPOINT", "COMMENT", "REPLACE", "EXECUTE", "PREPARE", "DEALLOCATE");
 
+  /** Expanded virtual tables kept; each principal's policies make their own (see ExpandedViews). */
+  static final long EXPANDED_VIEWS = 2_000;
+
+  /** Folded constant expressions kept (see ReducedConstants). */
+  static final long REDUCED_CONSTANTS = 10_000;
+
   private final VirtualCatalog catalog;
+  private final ExpandedViews expandedViews;
+  private final ReducedConstants constants = new ReducedConstants(REDUCED_CONSTANTS);
 
   public QueryPlanner(VirtualCatalog catalog) {
     this.catalog = requireNonNull(catalog, "catalog is null");
+    this.expandedViews = new ExpandedViews(catalog.typeFactory(), EXPANDED_VIEWS);
+  }
+
+  /** How many expanded virtual tables are kept (for tests). */
+  long expandedViewCount() {
+    return expandedViews.size();
+  }
+
+  /** How many folded constant expressions are kept (for tests). */
+  long reducedConstantCount() {
+    return constants.size();
   }
 
   /**
@@ -202,7 +219,7 @@ public final class QueryPlanner {
     //   projection below it, so the right side would read every column of its table (for
     //   inherited customer filters: clear e-mails fetched into the gateway only to be ignored).
     PlannerPhases.addCostedRules(planner);
-    planner.setExecutor(new RexExecutorImpl(DataContexts.EMPTY));
+    planner.setExecutor(constants);
     RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(catalog.typeFactory()));
 
     CalciteCatalogReader clientReader =
@@ -414,6 +431,11 @@ public final class QueryPlanner {
     @Override
     public RelRoot expandView(
         RelDataType rowType, String queryString, List<String> schemaPath, List<String> viewPath) {
+      return expandedViews.expand(
+          schemaPath, queryString, cluster, () -> expand(queryString, schemaPath, viewPath));
+    }
+
+    private RelRoot expand(String queryString, List<String> schemaPath, List<String> viewPath) {
       SqlNode parsed;
       try {
         parsed = SqlParser.create(queryString, SqlSettings.PARSER).parseQuery();
