@@ -1,5 +1,6 @@
 package dev.sluice.gateway.engine;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.adapter.enumerable.EnumerableRules;
 import org.apache.calcite.plan.RelOptLattice;
@@ -7,11 +8,15 @@ import org.apache.calcite.plan.RelOptMaterialization;
 import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.plan.RelTraitSet;
+import org.apache.calcite.plan.RelOptCostImpl;
+import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.plan.volcano.AbstractConverter;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.RelFactories;
+import org.apache.calcite.rel.metadata.ChainedRelMetadataProvider;
 import org.apache.calcite.rel.metadata.DefaultRelMetadataProvider;
+import org.apache.calcite.rel.metadata.RelMetadataProvider;
 import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rel.rules.DateRangeRules;
 import org.apache.calcite.rel.rules.PruneEmptyRules;
@@ -103,10 +108,7 @@ final class PlannerPhases {
           Programs.subQuery(DefaultRelMetadataProvider.INSTANCE),
           PlannerPhases::decorrelate,
           PlannerPhases::trimFields,
-          Programs.of(
-              HepProgram.builder().addRuleCollection(REWRITES).build(),
-              true,
-              DefaultRelMetadataProvider.INSTANCE),
+          PlannerPhases::rewrite,
           PlannerPhases::costBased,
           Programs.calc(DefaultRelMetadataProvider.INSTANCE));
 
@@ -136,6 +138,32 @@ final class PlannerPhases {
       List<RelOptLattice> lattices) {
     return new RelFieldTrimmer(null, RelFactories.LOGICAL_BUILDER.create(rel.getCluster(), null))
         .trim(rel);
+  }
+
+  private static final HepProgram REWRITE_PROGRAM =
+      HepProgram.builder().addRuleCollection(REWRITES).build();
+
+  /**
+   * The rewrites to a fixpoint, as {@code Programs.of(REWRITE_PROGRAM, true, ...)} would, but with
+   * Calcite's record of which rule already fired on which operators: without it, every pass of the
+   * fixpoint loop fires every rule again on every unchanged operator, and the rules that consult
+   * metadata (constant reduction, removing aggregates over unique keys, sort keys made constant by
+   * a filter) recompute predicates over the whole subtree each time.
+   */
+  private static RelNode rewrite(
+      RelOptPlanner planner,
+      RelNode rel,
+      RelTraitSet traits,
+      List<RelOptMaterialization> materializations,
+      List<RelOptLattice> lattices) {
+    HepPlanner hep = new HepPlanner(REWRITE_PROGRAM, null, true, null, RelOptCostImpl.FACTORY);
+    hep.setEnableFiredRulesCache(true);
+    hep.setLargePlanMode(true);
+    List<RelMetadataProvider> providers = new ArrayList<>(List.of(DefaultRelMetadataProvider.INSTANCE));
+    hep.registerMetadataProviders(providers);
+    rel.getCluster().setMetadataProvider(ChainedRelMetadataProvider.of(providers));
+    hep.setRoot(rel);
+    return hep.findBestExp();
   }
 
   private static RelNode costBased(
