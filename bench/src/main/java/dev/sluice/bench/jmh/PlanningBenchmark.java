@@ -48,13 +48,18 @@ import org.openjdk.jmh.annotations.Warmup;
  * aggregation-only, the floor's rewrite included), so the score is the mean over those queries; {@code -prof gc} adds allocation per query ({@code gc.alloc.rate.norm}).
  * {@link #planned} bypasses the plan cache; {@link #cacheHit} is a plan-cache hit through the
  * engine, as a repeated query gets it.
+ *
+ * <p>{@link #planned} warms up for a minute and runs in two forks: on two cores the JIT takes
+ * about 60 s to finish compiling Calcite's planning paths (after 6 s of warm-up the score was
+ * still two to three times the settled one), and each fork settles on its own compiled code, the
+ * forks' means differing by up to 40%. Compare changes with {@code -f 3} or more.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--add-opens=java.base/java.nio=ALL-UNNAMED", "-Duser.timezone=UTC", "-Xmx2g"})
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
 public class PlanningBenchmark {
   static {
     // As the gateway runs: Calcite's settings before its classes load (see CalciteSettings).
@@ -126,6 +131,9 @@ public class PlanningBenchmark {
   }
 
   @Benchmark
+  @Fork(value = 2, jvmArgsAppend = {"--add-opens=java.base/java.nio=ALL-UNNAMED", "-Duser.timezone=UTC", "-Xmx2g"})
+  @Warmup(iterations = 20, time = 3)
+  @Measurement(iterations = 6, time = 3)
   public QueryPlan planned() {
     String sql = queries.get(next++ % queries.size());
     return planner.plan(sql, governance.viewOf(principal));
