@@ -1,8 +1,11 @@
 package dev.sluice.gateway.engine;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.calcite.adapter.enumerable.EnumerableRules;
+import org.apache.calcite.adapter.jdbc.JdbcTable;
 import org.apache.calcite.plan.RelOptLattice;
 import org.apache.calcite.plan.RelOptMaterialization;
 import org.apache.calcite.plan.RelOptPlanner;
@@ -14,12 +17,16 @@ import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.plan.volcano.AbstractConverter;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.RelFactories;
+import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.logical.LogicalProject;
 import org.apache.calcite.rel.metadata.ChainedRelMetadataProvider;
 import org.apache.calcite.rel.metadata.DefaultRelMetadataProvider;
 import org.apache.calcite.rel.metadata.RelMetadataProvider;
 import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rel.rules.DateRangeRules;
 import org.apache.calcite.rel.rules.PruneEmptyRules;
+import org.apache.calcite.rel.rules.SortProjectTransposeRule;
 import org.apache.calcite.sql2rel.RelDecorrelator;
 import org.apache.calcite.sql2rel.RelFieldTrimmer;
 import org.apache.calcite.tools.Program;
@@ -44,6 +51,25 @@ import org.apache.calcite.tools.Programs;
  * gone; they made the search grow with every join.
  */
 final class PlannerPhases {
+  /**
+   * Moves a sort below a projection where the gateway will run both, that is where the
+   * projection's input reads more than one warehouse (or a table of the gateway's own), so that a
+   * sort over a projection of a merge join goes, the join's output being sorted already. Without
+   * it, a federated {@code ORDER BY ... LIMIT 100} over a merge join sorted the whole join before
+   * its first row instead of stopping after 100 rows ({@code audience_profile_page} as admin:
+   * 19 ms became 191 ms). Pushed down, the same move would put the warehouse's ORDER BY inside a
+   * derived table, whose order SQL does not promise to keep, so single-warehouse inputs are left
+   * alone.
+   */
+  static final RelOptRule GATEWAY_SORT_PROJECT_TRANSPOSE =
+      SortProjectTransposeRule.Config.DEFAULT
+          .withOperandSupplier(sort -> sort.operand(Sort.class).oneInput(project ->
+              project.operand(LogicalProject.class)
+                  .predicate(p -> readsSeveralSources(p.getInput()))
+                  .anyInputs()))
+          .as(SortProjectTransposeRule.Config.class)
+          .toRule();
+
   /** Logical rewrites that always pay: applied to a fixpoint by a heuristic planner. */
   static final List<RelOptRule> REWRITES =
       List.of(
@@ -69,6 +95,7 @@ final class PlannerPhases {
           CoreRules.MINUS_MERGE,
           CoreRules.SORT_REMOVE,
           CoreRules.SORT_REMOVE_CONSTANT_KEYS,
+          GATEWAY_SORT_PROJECT_TRANSPOSE,
           PruneEmptyRules.UNION_INSTANCE,
           PruneEmptyRules.PROJECT_INSTANCE,
           PruneEmptyRules.FILTER_INSTANCE,
@@ -76,6 +103,29 @@ final class PlannerPhases {
           PruneEmptyRules.AGGREGATE_INSTANCE,
           PruneEmptyRules.JOIN_LEFT_INSTANCE,
           PruneEmptyRules.JOIN_RIGHT_INSTANCE);
+
+  /** Whether {@code rel} reads tables of more than one warehouse, or a table of the gateway's. */
+  static boolean readsSeveralSources(RelNode rel) {
+    Set<String> warehouses = new HashSet<>();
+    return readsGatewayTable(rel, warehouses) || warehouses.size() > 1;
+  }
+
+  private static boolean readsGatewayTable(RelNode rel, Set<String> warehouses) {
+    RelNode node = rel.stripped();
+    if (node instanceof TableScan scan) {
+      if (scan.getTable().unwrap(JdbcTable.class) == null) {
+        return true;
+      }
+      warehouses.add(scan.getTable().getQualifiedName().get(0));
+      return false;
+    }
+    for (RelNode input : node.getInputs()) {
+      if (readsGatewayTable(input, warehouses)) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   /**
    * The cost-based search's rules besides the gateway's operators ({@link
@@ -86,8 +136,8 @@ final class PlannerPhases {
    *   <li>reducing SUM to a COUNT-guarded SUM0, as a heuristic rewrite: it is only needed where
    *       the gateway aggregates, and pushed down it makes the warehouse's SQL harder to read; as
    *       a costed alternative (AVG as SUM and COUNT, for the gateway) it stays;
-   *   <li>moving a sort below a projection: it nests the pushdown one level deeper for nothing.
    * </ul>
+   *
    */
   static final List<RelOptRule> COSTED =
       List.of(

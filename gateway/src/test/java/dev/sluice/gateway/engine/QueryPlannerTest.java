@@ -48,6 +48,27 @@ class QueryPlannerTest {
   }
 
   @Test
+  void federatedTopNOverAMergeJoinStopsAtItsLimitInsteadOfSortingTheJoin() {
+    // Both warehouses return their side sorted by customer_id; the gateway merges them, and the
+    // merged rows are in customer_id order already, so LIMIT 100 can stop after 100 rows.
+    String sql = """
+        SELECT c.customer_id, c.loyalty_tier, p.bread
+        FROM cdp.customers AS c
+        JOIN cdp.propensity_scores AS p ON p.customer_id = c.customer_id
+        WHERE p.bread >= 0.66
+        ORDER BY c.customer_id
+        LIMIT 100""";
+    QueryPlan plan = server.engine().prepare(ADMIN, sql);
+    assertThat(plan.explainText())
+        .contains("EnumerableMergeJoin", "EnumerableLimit(fetch=[100])")
+        .doesNotContain("EnumerableSort");
+    // The warehouses' SQL keeps its ORDER BY at the top level, not inside a derived table.
+    for (QueryPlan.Pushdown pushdown : plan.pushdowns()) {
+      assertThat(pushdown.sql()).endsWith("ORDER BY \"household_key\"");
+    }
+  }
+
+  @Test
   void caseOfStringLiteralsIsVarcharNotPaddedChar() {
     QueryPlan plan =
         server.engine().prepare(
