@@ -106,25 +106,39 @@ final class PlannerPhases {
 
   /** Whether {@code rel} reads tables of more than one warehouse, or a table of the gateway's. */
   static boolean readsSeveralSources(RelNode rel) {
-    Set<String> warehouses = new HashSet<>();
-    return readsGatewayTable(rel, warehouses) || warehouses.size() > 1;
+    Set<String> sources = sourcesRead(rel);
+    return sources.size() > 1 || sources.contains(GATEWAY);
   }
 
-  private static boolean readsGatewayTable(RelNode rel, Set<String> warehouses) {
+  /** Whether every table {@code rel} reads is a table of one and the same warehouse. */
+  static boolean readsOneWarehouse(RelNode rel) {
+    Set<String> sources = sourcesRead(rel);
+    return sources.size() == 1 && !sources.contains(GATEWAY);
+  }
+
+  /** Stands for the gateway's own tables among the warehouses' names in {@link #sourcesRead}. */
+  private static final String GATEWAY = "";
+
+  /**
+   * The warehouses whose tables {@code rel} reads, and {@link #GATEWAY} if it reads one of the
+   * gateway's own; works on plain plans and on the heuristic and cost-based planners' vertices.
+   */
+  private static Set<String> sourcesRead(RelNode rel) {
+    Set<String> sources = new HashSet<>();
+    addSources(rel, sources);
+    return sources;
+  }
+
+  private static void addSources(RelNode rel, Set<String> sources) {
     RelNode node = rel.stripped();
     if (node instanceof TableScan scan) {
-      if (scan.getTable().unwrap(JdbcTable.class) == null) {
-        return true;
-      }
-      warehouses.add(scan.getTable().getQualifiedName().get(0));
-      return false;
+      sources.add(scan.getTable().unwrap(JdbcTable.class) == null
+          ? GATEWAY
+          : scan.getTable().getQualifiedName().get(0));
     }
     for (RelNode input : node.getInputs()) {
-      if (readsGatewayTable(input, warehouses)) {
-        return true;
-      }
+      addSources(input, sources);
     }
-    return false;
   }
 
   /**

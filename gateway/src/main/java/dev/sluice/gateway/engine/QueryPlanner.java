@@ -265,7 +265,7 @@ public final class QueryPlanner {
           ? Optional.of(new ResultColumn(MinimumGroupSize.FOLDED_GROUPS, fields.get(fields.size() - 1).getType()))
           : Optional.empty();
       floor = Optional.of(new QueryPlan.GroupFloor(k, folded));
-      if (wholeDistinctAggregates && readsOneWarehouse(logical)) {
+      if (wholeDistinctAggregates && PlannerPhases.readsOneWarehouse(logical)) {
         // The warehouse runs COUNT(DISTINCT) beside the other aggregates; split into grouping
         // sets, the aggregate would stay in the gateway and pull every row of the warehouse.
         planner.removeRule(CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES);
@@ -328,26 +328,6 @@ public final class QueryPlanner {
 
   private static SqlToRelConverter.Config converterConfig() {
     return SqlToRelConverter.config().withTrimUnusedFields(true).withExpand(false);
-  }
-
-  /** Whether every table {@code plan} scans is a table of one and the same warehouse. */
-  private static boolean readsOneWarehouse(RelNode plan) {
-    Set<String> warehouses = new java.util.HashSet<>();
-    boolean[] other = {false};
-    new RelVisitor() {
-      @Override
-      public void visit(RelNode node, int ordinal, RelNode parent) {
-        if (node instanceof org.apache.calcite.rel.core.TableScan scan) {
-          if (scan.getTable().unwrap(org.apache.calcite.adapter.jdbc.JdbcTable.class) == null) {
-            other[0] = true;
-          } else {
-            warehouses.add(scan.getTable().getQualifiedName().get(0));
-          }
-        }
-        super.visit(node, ordinal, parent);
-      }
-    }.go(plan);
-    return !other[0] && warehouses.size() == 1;
   }
 
   /** Collects the SQL each warehouse will run, in plan order. */
