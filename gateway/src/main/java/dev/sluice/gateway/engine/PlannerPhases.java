@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Set;
 import org.apache.calcite.adapter.enumerable.EnumerableRules;
 import org.apache.calcite.adapter.jdbc.JdbcTable;
+import org.apache.calcite.plan.RelOptCostImpl;
 import org.apache.calcite.plan.RelOptLattice;
 import org.apache.calcite.plan.RelOptMaterialization;
 import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.plan.RelTraitSet;
-import org.apache.calcite.plan.RelOptCostImpl;
 import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.plan.volcano.AbstractConverter;
@@ -150,8 +150,10 @@ final class PlannerPhases {
    *   <li>reducing SUM to a COUNT-guarded SUM0, as a heuristic rewrite: it is only needed where
    *       the gateway aggregates, and pushed down it makes the warehouse's SQL harder to read; as
    *       a costed alternative (AVG as SUM and COUNT, for the gateway) it stays;
+   *   <li>moving a sort below a projection anywhere: pushed down it nests the warehouse's SQL one
+   *       level deeper, with its ORDER BY inside a derived table; where the gateway runs both it
+   *       is a rewrite instead ({@link #GATEWAY_SORT_PROJECT_TRANSPOSE}).
    * </ul>
-   *
    */
   static final List<RelOptRule> COSTED =
       List.of(
