@@ -178,12 +178,37 @@ final class PlannerPhases {
           PlannerPhases::costBased,
           Programs.calc(DefaultRelMetadataProvider.INSTANCE));
 
+  /** {@link #PROGRAM}'s logical phases: sub-queries, decorrelation, field trimming, rewrites. */
+  static final Program LOGICAL =
+      Programs.sequence(
+          Programs.subQuery(DefaultRelMetadataProvider.INSTANCE),
+          PlannerPhases::decorrelate,
+          PlannerPhases::trimFields,
+          PlannerPhases::rewrite);
+
+  /** {@link #PROGRAM}'s physical phases, after {@link #LOGICAL}: the search, then calcs. */
+  static final Program PHYSICAL =
+      Programs.sequence(PlannerPhases::costBased, Programs.calc(DefaultRelMetadataProvider.INSTANCE));
+
   private PlannerPhases() {}
 
   /** Adds the cost-based search's rules to {@code planner}. */
   static void addCostedRules(RelOptPlanner planner) {
     EnumerableRules.ENUMERABLE_RULES.forEach(planner::addRule);
     COSTED.forEach(planner::addRule);
+  }
+
+  /**
+   * Leaves {@code planner} only the rules that push a plan down whole to the one warehouse it
+   * reads: the warehouse's own (Calcite's JDBC adapter adds them when its table joins the plan),
+   * none of the gateway's operators and none of {@link #COSTED}'s alternatives. The search then
+   * only has to convert each operator once, instead of costing it in the gateway's convention as
+   * well; it fails (CannotPlanException) when the warehouse cannot run the whole query, and the
+   * query is then planned again with every rule.
+   */
+  static void keepOnlyPushdownRules(RelOptPlanner planner) {
+    EnumerableRules.ENUMERABLE_RULES.forEach(planner::removeRule);
+    COSTED.forEach(planner::removeRule);
   }
 
   private static RelNode decorrelate(

@@ -136,14 +136,14 @@ public final class QueryPlanner {
     try {
       if (view.minGroupSize().isPresent()) {
         try {
-          return planQuery(sql, query, explain, view, true);
+          return planQuery(sql, query, explain, view, true, true);
         } catch (org.apache.calcite.plan.RelOptPlanner.CannotPlanException e) {
           // Something the warehouse cannot run keeps the floor's COUNT(DISTINCT) in the gateway,
-          // which needs it split.
-          return planQuery(sql, query, explain, view, false);
+          // which needs it split (and rules out a whole pushdown).
+          return planQuery(sql, query, explain, view, false, false);
         }
       }
-      return planQuery(sql, query, explain, view, false);
+      return planQuery(sql, query, explain, view, false, true);
     } catch (GatewayException e) {
       throw e;
     } catch (CalciteContextException e) {
@@ -203,9 +203,17 @@ public final class QueryPlanner {
    *     other aggregates in one aggregate, as warehouses run it, instead of splitting it into
    *     grouping sets the gateway would have to run over every input row (the minimum group size's
    *     counting); fails to plan where the gateway must aggregate after all
+   * @param searchPushdownFirst where the rewritten plan reads one warehouse, search only for a
+   *     whole pushdown first (see {@link PlannerPhases#keepOnlyPushdownRules}), and plan again
+   *     with every rule if there is none
    */
   private QueryPlan planQuery(
-      String sql, SqlNode query, boolean explain, GovernedView view, boolean wholeDistinctAggregates) {
+      String sql,
+      SqlNode query,
+      boolean explain,
+      GovernedView view,
+      boolean wholeDistinctAggregates,
+      boolean searchPushdownFirst) {
     VolcanoPlanner planner = new VolcanoPlanner(null, Contexts.of(SqlSettings.CONNECTION));
     planner.addRelTraitDef(ConventionTraitDef.INSTANCE);
     planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
@@ -281,9 +289,22 @@ public final class QueryPlanner {
     }
 
     RelTraitSet desired = logical.getTraitSet().replace(EnumerableConvention.INSTANCE);
-    RelNode physical =
-        MaterializedInput.underNestedLoopJoins(
-            PlannerPhases.PROGRAM.run(planner, logical, desired, List.of(), List.of()));
+    RelNode rewritten = PlannerPhases.LOGICAL.run(planner, logical, desired, List.of(), List.of());
+    boolean pushdownSearch = searchPushdownFirst && PlannerPhases.readsOneWarehouse(rewritten);
+    if (pushdownSearch) {
+      PlannerPhases.keepOnlyPushdownRules(planner);
+    }
+    RelNode physical;
+    try {
+      physical = MaterializedInput.underNestedLoopJoins(
+          PlannerPhases.PHYSICAL.run(planner, rewritten, desired, List.of(), List.of()));
+    } catch (org.apache.calcite.plan.RelOptPlanner.CannotPlanException e) {
+      if (!pushdownSearch) {
+        throw e;
+      }
+      // The warehouse cannot run all of it: the gateway runs a part, found by the whole search.
+      return planQuery(sql, query, explain, view, wholeDistinctAggregates, false);
+    }
 
     List<QueryPlan.Pushdown> pushdowns = pushdowns(physical);
     String explainText = explainText(physical, pushdowns);
