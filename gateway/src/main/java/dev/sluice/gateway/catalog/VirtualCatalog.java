@@ -232,7 +232,7 @@ public final class VirtualCatalog {
               Schemas.subSchemaExpression(
                   warehouseSchema, schemas.keySet().iterator().next(), JdbcSchema.class);
           JdbcConvention convention =
-              JdbcConvention.of(warehouse.dialect(), expression, warehouseName);
+              new WarehouseConvention(warehouse.dialect(), expression, warehouseName);
           schemas.forEach(
               (schema, tableNames) ->
                   warehouseSchema.add(schema, physicalSchema(warehouse, convention, schema, tableNames)));

@@ -108,4 +108,30 @@ class QueryPlannerTest {
     // A semicolon inside a literal or comment, or a trailing one, is still one statement.
     assertThat(server.engine().prepare(ADMIN, "SELECT ';' AS s FROM cdp.products -- ;\n;").columns()).hasSize(1);
   }
+
+  @Test
+  void aSingleWarehouseDistinctCountGoesDownWhole() {
+    // Found by the search over the warehouse's rules alone: the whole search used to split the
+    // COUNT(DISTINCT) into two aggregates in the warehouse's SQL.
+    QueryPlan plan = server.engine().prepare(ADMIN, """
+        SELECT loyalty_tier, COUNT(DISTINCT customer_id) AS buyers
+        FROM cdp.purchases JOIN cdp.customers USING (customer_id)
+        GROUP BY loyalty_tier""");
+    assertThat(plan.wholePushdown()).isPresent();
+    assertThat(plan.wholePushdown().orElseThrow().sql()).containsOnlyOnce("GROUP BY").contains("COUNT(DISTINCT");
+  }
+
+  @Test
+  void aSingleWarehouseQueryTheWarehouseCannotRunWholeIsStillPlanned() {
+    // No warehouse's SQL rendering takes an UNNEST: the search over the warehouse's rules alone
+    // finds no plan, and the whole search puts the UNNEST and the join in the gateway.
+    String sql = """
+        SELECT c.customer_id, t.x
+        FROM cdp.customers AS c CROSS JOIN UNNEST(ARRAY[1, 2]) AS t(x)
+        WHERE c.customer_id < 3""";
+    QueryPlan plan = server.engine().prepare(ADMIN, sql);
+    assertThat(plan.wholePushdown()).as(plan.explainText()).isEmpty();
+    assertThat(plan.pushdowns()).extracting(QueryPlan.Pushdown::warehouse).containsOnly("dw");
+    assertThat(plan.explainText()).contains("EnumerableUncollect");
+  }
 }
