@@ -371,7 +371,7 @@ public final class QueryPlanner {
     RelNode input = converter.getInput();
     JdbcConvention convention = (JdbcConvention) input.getConvention();
     SqlDialect dialect = convention.dialect;
-    JdbcImplementor implementor = new JdbcImplementor(dialect, catalog.typeFactory());
+    JdbcImplementor implementor = new PushdownImplementor(dialect, catalog.typeFactory());
     SqlNode statement = implementor.visitRoot(input).asStatement();
     listColumnsExplicitly(statement, input.getRowType());
     SqlString sqlString = statement.toSqlString(dialect);
