@@ -11,16 +11,13 @@ import dev.sluice.gateway.catalog.VirtualCatalog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
-import org.apache.calcite.adapter.enumerable.EnumerableInterpretable;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.jdbc.JdbcConvention;
 import org.apache.calcite.adapter.jdbc.JdbcImplementor;
@@ -45,7 +42,6 @@ import org.apache.calcite.rel.RelVisitor;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
-import org.apache.calcite.runtime.Bindable;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.sql.SqlDialect;
 import org.apache.calcite.sql.SqlExplain;
@@ -101,6 +97,11 @@ public final class QueryPlanner {
   private final ExpandedViews expandedViews;
   private final ReducedConstants constants = new ReducedConstants(REDUCED_CONSTANTS);
 
+  /** Federated plans whose compiled code is kept (see FederatedCode). */
+  static final long FEDERATED_CODE = 1_000;
+
+  private final FederatedCode federatedCode = new FederatedCode(FEDERATED_CODE);
+
   public QueryPlanner(VirtualCatalog catalog) {
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.expandedViews = new ExpandedViews(catalog.typeFactory(), EXPANDED_VIEWS);
@@ -109,6 +110,11 @@ public final class QueryPlanner {
   /** How many expanded virtual tables are kept (for tests). */
   long expandedViewCount() {
     return expandedViews.size();
+  }
+
+  /** How many federated plans' compiled code is kept (for tests). */
+  long federatedCodeCount() {
+    return federatedCode.size();
   }
 
   /** How many folded constant expressions are kept (for tests). */
@@ -317,12 +323,7 @@ public final class QueryPlanner {
     } else if (physical instanceof JdbcToEnumerableConverter) {
       execution = new QueryPlan.WholePushdown(pushdowns.get(0));
     } else {
-      Map<String, Object> stash = new HashMap<>();
-      @SuppressWarnings("unchecked")
-      Bindable<Object> bindable =
-          EnumerableInterpretable.toBindable(
-              stash, null, (EnumerableRel) physical, EnumerableRel.Prefer.ARRAY);
-      execution = new QueryPlan.Federated(bindable, stash);
+      execution = federatedCode.of((EnumerableRel) physical);
     }
     return new QueryPlan(
         sql, columns, parameterTypes, pushdowns, execution, explainText, access, Duration.ZERO, floor);

@@ -89,6 +89,38 @@ class PlanningCachesTest {
   }
 
   @Test
+  void federatedPlansPlannedAgainReuseTheirCodeAndOnlyTheirs() {
+    GovernedView view = server.engine().governance().viewOf(PRINCIPALS.get(0));
+    QueryPlanner planner = new QueryPlanner(server.engine().catalog());
+    String sql = """
+        SELECT c.customer_id, p.bread FROM cdp.customers AS c
+        JOIN cdp.propensity_scores AS p ON p.customer_id = c.customer_id
+        WHERE p.bread >= %s ORDER BY c.customer_id LIMIT %d""";
+    QueryPlan.Federated first = federated(planner.plan(sql.formatted("0.5", 10), view));
+    assertThat(planner.federatedCodeCount()).isEqualTo(1);
+    // The same plan from another spelling of the query: the same code.
+    QueryPlan.Federated respelled = federated(planner.plan(sql.formatted("0.5", 10).toLowerCase(), view));
+    assertThat(respelled.bindable()).isSameAs(first.bindable());
+    // Another limit is another plan (the gateway's LIMIT holds it): other code.
+    QueryPlan.Federated other = federated(planner.plan(sql.formatted("0.5", 20), view));
+    assertThat(other.bindable()).isNotSameAs(first.bindable());
+    assertThat(planner.federatedCodeCount()).isEqualTo(2);
+    // The same operators over other column types are another plan.
+    RelOptCluster cluster = cluster();
+    RelBuilder builder = RelBuilder.proto(Contexts.empty()).create(cluster, null);
+    var types = cluster.getTypeFactory();
+    RelNode ints = builder.values(types.builder().add("x", SqlTypeName.INTEGER).build()).build();
+    RelNode longs = builder.values(types.builder().add("x", SqlTypeName.BIGINT).build()).build();
+    assertThat(RelOptUtil.toString(ints)).isEqualTo(RelOptUtil.toString(longs));
+    assertThat(FederatedCode.keyOf(ints)).isNotEqualTo(FederatedCode.keyOf(longs));
+  }
+
+  private static QueryPlan.Federated federated(QueryPlan plan) {
+    assertThat(plan.execution()).as(plan.explainText()).isInstanceOf(QueryPlan.Federated.class);
+    return (QueryPlan.Federated) plan.execution();
+  }
+
+  @Test
   void correlatedExpansionsAreNotCopied() {
     RelOptCluster cluster = cluster();
     RelBuilder builder = RelBuilder.proto(Contexts.empty()).create(cluster, null);
