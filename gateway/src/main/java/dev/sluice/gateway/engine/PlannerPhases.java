@@ -28,7 +28,6 @@ import org.apache.calcite.rel.rules.DateRangeRules;
 import org.apache.calcite.rel.rules.PruneEmptyRules;
 import org.apache.calcite.rel.rules.SortProjectTransposeRule;
 import org.apache.calcite.sql2rel.RelDecorrelator;
-import org.apache.calcite.sql2rel.RelFieldTrimmer;
 import org.apache.calcite.tools.Program;
 import org.apache.calcite.tools.Programs;
 
@@ -227,8 +226,7 @@ final class PlannerPhases {
       RelTraitSet traits,
       List<RelOptMaterialization> materializations,
       List<RelOptLattice> lattices) {
-    return new RelFieldTrimmer(null, RelFactories.LOGICAL_BUILDER.create(rel.getCluster(), null))
-        .trim(rel);
+    return new PlanTrimmer(RelFactories.LOGICAL_BUILDER.create(rel.getCluster(), null)).trim(rel);
   }
 
   private static final HepProgram REWRITE_PROGRAM =
