@@ -16,6 +16,9 @@ import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.plan.volcano.AbstractConverter;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableScan;
@@ -27,6 +30,7 @@ import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rel.rules.DateRangeRules;
 import org.apache.calcite.rel.rules.PruneEmptyRules;
 import org.apache.calcite.rel.rules.SortProjectTransposeRule;
+import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql2rel.RelDecorrelator;
 import org.apache.calcite.tools.Program;
 import org.apache.calcite.tools.Programs;
@@ -165,29 +169,24 @@ final class PlannerPhases {
           AbstractConverter.ExpandConversionRule.INSTANCE);
 
   /**
-   * Sub-queries to joins, decorrelation, field trimming, the rewrites, the cost-based search, and
-   * Calcite's final pass that merges projections and filters into calcs. Immutable and shared.
+   * The logical phases, applied to the plan as converted from SQL: sub-queries to joins,
+   * decorrelation, field trimming, the rewrites. Immutable and shared.
    */
-  static final Program PROGRAM =
-      Programs.sequence(
-          Programs.subQuery(DefaultRelMetadataProvider.INSTANCE),
-          PlannerPhases::decorrelate,
-          PlannerPhases::trimFields,
-          PlannerPhases::rewrite,
-          PlannerPhases::costBased,
-          Programs.calc(DefaultRelMetadataProvider.INSTANCE));
-
-  /** {@link #PROGRAM}'s logical phases: sub-queries, decorrelation, field trimming, rewrites. */
   static final Program LOGICAL =
       Programs.sequence(
-          Programs.subQuery(DefaultRelMetadataProvider.INSTANCE),
+          PlannerPhases::removeSubQueries,
           PlannerPhases::decorrelate,
           PlannerPhases::trimFields,
           PlannerPhases::rewrite);
 
-  /** {@link #PROGRAM}'s physical phases, after {@link #LOGICAL}: the search, then calcs. */
+  /**
+   * The physical phases, after {@link #LOGICAL}: the cost-based search, and Calcite's final pass
+   * that merges projections and filters into calcs. Immutable and shared.
+   */
   static final Program PHYSICAL =
       Programs.sequence(PlannerPhases::costBased, Programs.calc(DefaultRelMetadataProvider.INSTANCE));
+
+  private static final Program SUB_QUERIES = Programs.subQuery(DefaultRelMetadataProvider.INSTANCE);
 
   private PlannerPhases() {}
 
@@ -208,6 +207,40 @@ final class PlannerPhases {
   static void keepOnlyPushdownRules(RelOptPlanner planner) {
     EnumerableRules.ENUMERABLE_RULES.forEach(planner::removeRule);
     COSTED.forEach(planner::removeRule);
+  }
+
+  /**
+   * Turns the sub-queries in {@code rel}'s filters, projections and join conditions into joins
+   * (Calcite's sub-query program); a plan without any is returned as it is, without building a
+   * planner for it. Virtual tables are expanded through this too, so that a row filter's
+   * sub-query is removed once for the cached expansion instead of in every query reading it.
+   */
+  static RelNode removeSubQueries(RelNode rel) {
+    return containsSubQuery(rel) ? SUB_QUERIES.run(rel.getCluster().getPlanner(), rel, rel.getTraitSet(), List.of(), List.of()) : rel;
+  }
+
+  private static RelNode removeSubQueries(
+      RelOptPlanner planner,
+      RelNode rel,
+      RelTraitSet traits,
+      List<RelOptMaterialization> materializations,
+      List<RelOptLattice> lattices) {
+    return containsSubQuery(rel) ? SUB_QUERIES.run(planner, rel, traits, materializations, lattices) : rel;
+  }
+
+  /** Whether a filter, projection or join condition of {@code rel}'s tree holds a sub-query. */
+  static boolean containsSubQuery(RelNode rel) {
+    if ((rel instanceof Filter filter && RexUtil.SubQueryFinder.containsSubQuery(filter))
+        || (rel instanceof Project project && RexUtil.SubQueryFinder.containsSubQuery(project))
+        || (rel instanceof Join join && RexUtil.SubQueryFinder.containsSubQuery(join))) {
+      return true;
+    }
+    for (RelNode input : rel.getInputs()) {
+      if (containsSubQuery(input)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static RelNode decorrelate(

@@ -460,7 +460,8 @@ public final class QueryPlanner {
               cluster,
               StandardConvertletTable.INSTANCE,
               converterConfig());
-      return converter.convertQuery(parsed, true, false);
+      RelRoot root = converter.convertQuery(parsed, true, false);
+      return root.withRel(PlannerPhases.removeSubQueries(root.rel));
     }
   }
 
