@@ -5,6 +5,7 @@ import dev.sluice.gateway.catalog.GovernedView;
 import dev.sluice.policies.TableView;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,13 +14,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptTable;
-import org.apache.calcite.plan.hep.HepPlanner;
-import org.apache.calcite.plan.hep.HepProgram;
-import org.apache.calcite.prepare.CalciteCatalogReader;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.plan.ViewExpanders;
 import org.apache.calcite.prepare.RelOptTableImpl;
 import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelHomogeneousShuttle;
 import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.RelShuttleImpl;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.core.Correlate;
@@ -31,24 +33,20 @@ import org.apache.calcite.rel.logical.LogicalTableScan;
 import org.apache.calcite.rel.metadata.RelColumnOrigin;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.type.RelDataType;
-import org.apache.calcite.rel.type.RelDataTypeFactory;
-import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCorrelVariable;
 import org.apache.calcite.rex.RexFieldAccess;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexSubQuery;
+import org.apache.calcite.schema.TranslatableTable;
 import org.apache.calcite.sql.SqlKind;
-import org.apache.calcite.sql.SqlNode;
-import org.apache.calcite.sql.validate.SqlValidator;
-import org.apache.calcite.sql2rel.SqlToRelConverter;
-import org.apache.calcite.sql2rel.StandardConvertletTable;
 
 /**
- * Works out which governed tables and columns a validated query reads. The query is converted a
- * second time with every governed view left as a scan of the view itself (not expanded into the
- * physical tables), so Calcite's column-origin metadata names virtual columns: a column counts as
+ * Works out which governed tables and columns a validated query reads. The query is converted with
+ * every governed view left as a scan of the view itself (not expanded into the physical tables),
+ * so Calcite's column-origin metadata names virtual columns; the planner expands the scans after
+ * (see {@link ViewsAsScans}): a column counts as
  * read when any expression, join or filter condition, grouping, ordering or the result uses it.
  * When origins cannot be traced, every column of the tables below is counted, never fewer.
  */
@@ -62,24 +60,12 @@ final class AccessAnalysis {
     this.metadata = metadata;
   }
 
-  static AccessSummary summarize(
-      SqlNode validated,
-      SqlValidator validator,
-      CalciteCatalogReader reader,
-      RelDataTypeFactory typeFactory,
-      GovernedView view) {
-    RelOptCluster cluster =
-        RelOptCluster.create(new HepPlanner(HepProgram.builder().build()), new RexBuilder(typeFactory));
-    SqlToRelConverter converter =
-        new SqlToRelConverter(
-            new ViewsAsScans(cluster),
-            validator,
-            reader,
-            cluster,
-            StandardConvertletTable.INSTANCE,
-            SqlToRelConverter.config().withExpand(false).withTrimUnusedFields(false));
-    RelRoot root = converter.convertQuery(validated, false, true);
-    AccessAnalysis analysis = new AccessAnalysis(cluster.getMetadataQuery());
+  /**
+   * What the query {@code root} reads, {@code root} converted with every governed view left as a
+   * scan of itself ({@link ViewsAsScans}); its cluster's metadata traces the origins.
+   */
+  static AccessSummary summarize(RelRoot root, GovernedView view) {
+    AccessAnalysis analysis = new AccessAnalysis(root.rel.getCluster().getMetadataQuery());
     analysis.visit(root.rel);
     for (Map.Entry<Integer, String> field : root.fields) {
       analysis.use(root.rel, field.getKey());
@@ -243,19 +229,69 @@ final class AccessAnalysis {
     return String.join(".", table.getQualifiedName());
   }
 
-  /** Leaves each governed view as a scan of itself, so origins name its (virtual) columns. */
-  private static final class ViewsAsScans implements RelOptTable.ViewExpander {
+  /**
+   * Leaves each governed view as a scan of itself, so origins name its (virtual) columns, and
+   * expands those scans afterwards ({@link #expandScans}) into what converting the query with the
+   * physical expander would have made: one conversion serves both the audit record's analysis and
+   * the plan.
+   */
+  static final class ViewsAsScans implements RelOptTable.ViewExpander {
     private final RelOptCluster cluster;
+    private final RelOptTable.ViewExpander physical;
+    // The views left as scans, by the table each scan reads (tables without a Table behind them,
+    // so that nothing expands them on the way).
+    private final Map<RelOptTable, View> views = new IdentityHashMap<>();
 
-    ViewsAsScans(RelOptCluster cluster) {
+    /** @param physical expands a view into the physical tables ({@link #expandScans}) */
+    ViewsAsScans(RelOptCluster cluster, RelOptTable.ViewExpander physical) {
       this.cluster = cluster;
+      this.physical = physical;
     }
 
     @Override
     public RelRoot expandView(
         RelDataType rowType, String queryString, List<String> schemaPath, List<String> viewPath) {
       RelOptTable table = RelOptTableImpl.create(null, rowType, viewPath, null);
+      views.put(table, new View(rowType, queryString, schemaPath, viewPath));
       return RelRoot.of(LogicalTableScan.create(cluster, table, List.of()), SqlKind.SELECT);
     }
+
+    /**
+     * {@code rel} with each view scan replaced by the view's expansion, as Calcite's {@code
+     * ViewTable} makes it: the expander's plan, cast to the view's row type, its tables
+     * converted; in sub-queries too.
+     */
+    RelNode expandScans(RelNode rel) {
+      return rel.accept(new RelHomogeneousShuttle() {
+        @Override
+        public RelNode visit(RelNode other) {
+          if (other instanceof TableScan scan && views.containsKey(scan.getTable())) {
+            return expansion(views.get(scan.getTable()));
+          }
+          return super.visit(other).accept(new RexShuttle() {
+            @Override
+            public RexNode visitSubQuery(RexSubQuery subQuery) {
+              RelNode expanded = expandScans(subQuery.rel);
+              return expanded == subQuery.rel ? subQuery : subQuery.clone(expanded);
+            }
+          });
+        }
+      });
+    }
+
+    private RelNode expansion(View view) {
+      RelOptTable.ToRelContext context = ViewExpanders.toRelContext(physical, cluster, List.of());
+      RelRoot root = physical.expandView(view.rowType(), view.sql(), view.schemaPath(), view.viewPath());
+      RelNode cast = RelOptUtil.createCastRel(root.rel, view.rowType(), true);
+      return cast.accept(new RelShuttleImpl() {
+        @Override
+        public RelNode visit(TableScan scan) {
+          TranslatableTable translatable = scan.getTable().unwrap(TranslatableTable.class);
+          return translatable != null ? translatable.toRel(context, scan.getTable()) : super.visit(scan);
+        }
+      });
+    }
+
+    private record View(RelDataType rowType, String sql, List<String> schemaPath, List<String> viewPath) {}
   }
 }

@@ -250,17 +250,21 @@ public final class QueryPlanner {
       parameterTypes.add(field.getType());
     }
 
+    // Governed views stay scans for the audit record's analysis, then become the physical plan.
+    AccessAnalysis.ViewsAsScans viewsAsScans =
+        new AccessAnalysis.ViewsAsScans(cluster, new PhysicalViewExpander(cluster));
     SqlToRelConverter converter =
         new SqlToRelConverter(
-            new PhysicalViewExpander(cluster),
+            viewsAsScans,
             validator,
             clientReader,
             cluster,
             StandardConvertletTable.INSTANCE,
             converterConfig());
-    RelRoot root = converter.convertQuery(validated, false, true);
+    RelRoot scans = converter.convertQuery(validated, false, true);
+    AccessSummary access = accessOf(scans, view);
+    RelRoot root = scans.withRel(viewsAsScans.expandScans(scans.rel));
     RelNode logical = root.project();
-    AccessSummary access = accessOf(validated, validator, clientReader, view);
     List<ResultColumn> columns = new ArrayList<>();
     for (RelDataTypeField field : root.validatedRowType.getFieldList()) {
       columns.add(new ResultColumn(field.getName(), field.getType()));
@@ -333,10 +337,9 @@ public final class QueryPlanner {
    * What the query reads, for the audit log. Should the analysis ever fail, the audit record must
    * not claim less than was read, so it then names every column of every table the principal sees.
    */
-  private AccessSummary accessOf(
-      SqlNode validated, SqlValidator validator, CalciteCatalogReader reader, GovernedView view) {
+  private AccessSummary accessOf(RelRoot scans, GovernedView view) {
     try {
-      return AccessAnalysis.summarize(validated, validator, reader, catalog.typeFactory(), view);
+      return AccessAnalysis.summarize(scans, view);
     } catch (RuntimeException | AssertionError e) {
       LOG.warn("Could not work out what a query reads; auditing every visible column: {}", e.toString());
       return AccessAnalysis.everything(view);
