@@ -21,8 +21,8 @@ import org.apache.calcite.sql.SqlExplainLevel;
  * the source is generated from the plan first, and generating it (each operator's code, then
  * printing it) took about a tenth of planning a corpus query. Here the key is the plan itself:
  * every operator with its attributes and expressions (the explain text at digest level, which
- * holds the warehouses' tables and parts as well) and every operator's row type, from which the
- * code is a deterministic function within one catalog. Code that needs objects beside it at
+ * holds the warehouses' tables and parts as well) and every operator's traits (convention, sort
+ * order) and row type, from which the code is a deterministic function within one catalog. Code that needs objects beside it at
  * execution (Calcite's stash) is generated anew every time and never kept, so nothing made for one
  * query is handed to another.
  */
@@ -60,7 +60,7 @@ final class FederatedCode {
     new RelVisitor() {
       @Override
       public void visit(RelNode node, int ordinal, RelNode parent) {
-        key.append(node.getRowType().getFullTypeString()).append('\n');
+        key.append(node.getTraitSet()).append(' ').append(node.getRowType().getFullTypeString()).append('\n');
         super.visit(node, ordinal, parent);
       }
     }.go(physical);
