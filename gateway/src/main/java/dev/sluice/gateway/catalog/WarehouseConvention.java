@@ -35,11 +35,6 @@ public final class WarehouseConvention extends JdbcConvention {
     this.warehouse = warehouse;
   }
 
-  /** The warehouse's name. */
-  public String warehouse() {
-    return warehouse;
-  }
-
   @Override
   public void register(RelOptPlanner planner) {
     rules.get().forEach(planner::addRule);

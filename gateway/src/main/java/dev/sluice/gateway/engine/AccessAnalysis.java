@@ -45,10 +45,10 @@ import org.apache.calcite.sql.SqlKind;
 /**
  * Works out which governed tables and columns a validated query reads. The query is converted with
  * every governed view left as a scan of the view itself (not expanded into the physical tables),
- * so Calcite's column-origin metadata names virtual columns; the planner expands the scans after
- * (see {@link ViewsAsScans}): a column counts as
- * read when any expression, join or filter condition, grouping, ordering or the result uses it.
- * When origins cannot be traced, every column of the tables below is counted, never fewer.
+ * so Calcite's column-origin metadata names virtual columns; the planner expands the scans
+ * afterwards ({@link ViewsAsScans}). A column counts as read when any expression, join or filter
+ * condition, grouping, ordering or the result uses it. When origins cannot be traced, every
+ * column of the tables below is counted, never fewer.
  */
 final class AccessAnalysis {
   private final RelMetadataQuery metadata;

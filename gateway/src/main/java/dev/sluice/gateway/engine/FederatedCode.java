@@ -22,9 +22,9 @@ import org.apache.calcite.sql.SqlExplainLevel;
  * printing it) took about a tenth of planning a corpus query. Here the key is the plan itself:
  * every operator with its attributes and expressions (the explain text at digest level, which
  * holds the warehouses' tables and parts as well) and every operator's traits (convention, sort
- * order) and row type, from which the code is a deterministic function within one catalog. Code that needs objects beside it at
- * execution (Calcite's stash) is generated anew every time and never kept, so nothing made for one
- * query is handed to another.
+ * order) and row type, from which the code is a deterministic function within one catalog. Code
+ * that needs objects beside it at execution (Calcite's stash) is generated anew every time and
+ * never kept, so nothing made for one query is handed to another.
  */
 final class FederatedCode {
   private final Cache<String, Bindable<Object>> compiled;
@@ -56,7 +56,8 @@ final class FederatedCode {
   }
 
   static String keyOf(RelNode physical) {
-    StringBuilder key = new StringBuilder(RelOptUtil.toString(physical, SqlExplainLevel.DIGEST_ATTRIBUTES));
+    StringBuilder key =
+        new StringBuilder(RelOptUtil.toString(physical, SqlExplainLevel.DIGEST_ATTRIBUTES));
     new RelVisitor() {
       @Override
       public void visit(RelNode node, int ordinal, RelNode parent) {

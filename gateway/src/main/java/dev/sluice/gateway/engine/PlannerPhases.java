@@ -174,7 +174,7 @@ final class PlannerPhases {
    */
   static final Program LOGICAL =
       Programs.sequence(
-          PlannerPhases::removeSubQueries,
+          (planner, rel, traits, materializations, lattices) -> removeSubQueries(rel),
           PlannerPhases::decorrelate,
           PlannerPhases::trimFields,
           PlannerPhases::rewrite);
@@ -216,16 +216,9 @@ final class PlannerPhases {
    * sub-query is removed once for the cached expansion instead of in every query reading it.
    */
   static RelNode removeSubQueries(RelNode rel) {
-    return containsSubQuery(rel) ? SUB_QUERIES.run(rel.getCluster().getPlanner(), rel, rel.getTraitSet(), List.of(), List.of()) : rel;
-  }
-
-  private static RelNode removeSubQueries(
-      RelOptPlanner planner,
-      RelNode rel,
-      RelTraitSet traits,
-      List<RelOptMaterialization> materializations,
-      List<RelOptLattice> lattices) {
-    return containsSubQuery(rel) ? SUB_QUERIES.run(planner, rel, traits, materializations, lattices) : rel;
+    return containsSubQuery(rel)
+        ? SUB_QUERIES.run(rel.getCluster().getPlanner(), rel, rel.getTraitSet(), List.of(), List.of())
+        : rel;
   }
 
   /** Whether a filter, projection or join condition of {@code rel}'s tree holds a sub-query. */
